@@ -1,0 +1,53 @@
+import type { PGlite } from '@electric-sql/pglite';
+import { Migrator } from '@mikro-orm/migrations';
+import { PostgreSqlDriver, type Options } from '@mikro-orm/postgresql';
+import { PGliteDriver, type PGliteConnectionConfig } from 'mikro-orm-pglite';
+import { ENTITIES } from './server/entities/index.js';
+import { MIGRATIONS } from './server/migrations/index.js';
+
+/**
+ * The ORM's configuration: a real PostgreSQL when a URL is given (DATABASE_URL), otherwise the
+ * embedded PGlite instance handed in (opened on TRACKER_DATA_DIR by server/db/database.ts, which
+ * owns its lifecycle and its lock).
+ */
+export type DatabaseTarget = { kind: 'postgres'; url: string; poolMax?: number } | { kind: 'pglite'; pglite: PGlite };
+
+export function ormOptions(target: DatabaseTarget): Options {
+  const common: Options = {
+    entities: ENTITIES,
+    extensions: [Migrator],
+    migrations: {
+      tableName: 'mikro_orm_migrations',
+      path: 'server/migrations',
+      pathTs: 'server/migrations',
+      migrationsList: MIGRATIONS,
+      transactional: true,
+      allOrNothing: true,
+      snapshot: false,
+      silent: true,
+      emit: 'ts',
+    },
+    forceUtcTimezone: true,
+    allowGlobalContext: false,
+    ensureDatabase: false,
+    debug: false,
+    // Entities are discovered from ENTITIES, never from the file system.
+    discovery: { warnWhenNoEntities: true },
+  };
+  if (target.kind === 'postgres') {
+    return {
+      ...common,
+      driver: PostgreSqlDriver,
+      clientUrl: target.url,
+      pool: { min: 0, max: target.poolMax ?? 10, acquireTimeoutMillis: 5000, idleTimeoutMillis: 30000 },
+      driverOptions: { connection: { connectionTimeoutMillis: 3000, application_name: 'tracker' } },
+    };
+  }
+  return {
+    ...common,
+    // PGliteDriver is a PostgreSQL driver over PGlite; its typings differ only in connection options.
+    driver: PGliteDriver as unknown as typeof PostgreSqlDriver,
+    dbName: 'postgres',
+    driverOptions: { connection: { pglite: () => target.pglite } satisfies PGliteConnectionConfig },
+  };
+}

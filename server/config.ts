@@ -1,0 +1,100 @@
+import { existsSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse as parseDotenv } from 'dotenv';
+import { readFileSync } from 'node:fs';
+
+/** The repository root: where `.env`, `.data` and the console live, wherever the process was started. */
+export const ROOT_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+export interface Config {
+  /** postgres://… when set; otherwise the embedded PGlite database in dataDir. */
+  databaseUrl: string | undefined;
+  dataDir: string;
+  /** Explicit JWT_SECRET; when undefined one is generated into the data dir (not in production). */
+  jwtSecret: string | undefined;
+  jwtExpiresInSeconds: number;
+  bcryptRounds: number;
+  host: string;
+  port: number;
+  production: boolean;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export const JWT_SECRET_MIN_LENGTH = 32;
+
+/**
+ * The environment as the process sees it, with `.env` in the repository root filling the gaps
+ * (the environment wins, CONTRACT.md §3).
+ */
+export function readEnvironment(env: NodeJS.ProcessEnv = process.env, root = ROOT_DIR): NodeJS.ProcessEnv {
+  const file = resolve(root, '.env');
+  const fromFile = existsSync(file) ? parseDotenv(readFileSync(file)) : {};
+  return { ...fromFile, ...env };
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv, root = ROOT_DIR): Config {
+  const problems: string[] = [];
+  const production = env.NODE_ENV === 'production';
+
+  const databaseUrl = nonEmpty(env.DATABASE_URL);
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    problems.push('DATABASE_URL must start with postgres:// or postgresql://');
+  }
+
+  const rawDir = nonEmpty(env.TRACKER_DATA_DIR) ?? './.data';
+  const dataDir = isAbsolute(rawDir) ? rawDir : resolve(root, rawDir);
+
+  const jwtSecret = nonEmpty(env.JWT_SECRET);
+  if (jwtSecret !== undefined && jwtSecret.length < JWT_SECRET_MIN_LENGTH) {
+    problems.push(`JWT_SECRET must be at least ${JWT_SECRET_MIN_LENGTH} characters`);
+  }
+  if (jwtSecret === undefined && production) {
+    problems.push(`JWT_SECRET is required when NODE_ENV=production (at least ${JWT_SECRET_MIN_LENGTH} random characters)`);
+  }
+
+  const jwtExpiresInSeconds = parseDuration(nonEmpty(env.JWT_EXPIRES_IN) ?? '12h');
+  if (jwtExpiresInSeconds === null) problems.push('JWT_EXPIRES_IN must be a duration such as 3600, 90m, 12h or 7d');
+
+  const bcryptRounds = parseInteger(env.BCRYPT_ROUNDS, 12);
+  if (bcryptRounds === null || bcryptRounds < 4 || bcryptRounds > 20) problems.push('BCRYPT_ROUNDS must be an integer from 4 to 20');
+
+  const port = parseInteger(env.PORT, 4000);
+  if (port === null || port < 0 || port > 65535) problems.push('PORT must be an integer from 0 to 65535');
+
+  if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  return {
+    databaseUrl,
+    dataDir,
+    jwtSecret,
+    jwtExpiresInSeconds: jwtExpiresInSeconds!,
+    bcryptRounds: bcryptRounds!,
+    host: nonEmpty(env.HOST) ?? '127.0.0.1',
+    port: port!,
+    production,
+  };
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  const trimmed = value?.trim();
+  return trimmed === undefined || trimmed === '' ? undefined : trimmed;
+}
+
+function parseInteger(value: string | undefined, fallback: number): number | null {
+  const text = nonEmpty(value);
+  if (text === undefined) return fallback;
+  return /^\d+$/.test(text) ? Number(text) : null;
+}
+
+const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400, w: 604800 };
+
+/** "3600" (seconds), "90s", "30m", "12h", "7d", "1w" → seconds. */
+export function parseDuration(text: string): number | null {
+  const match = /^(\d+)\s*([smhdw]?)$/i.exec(text.trim());
+  if (!match) return null;
+  const seconds = Number(match[1]) * (match[2] ? UNIT_SECONDS[match[2].toLowerCase()]! : 1);
+  return seconds > 0 ? seconds : null;
+}

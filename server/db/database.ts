@@ -1,0 +1,144 @@
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { MikroORM } from '@mikro-orm/postgresql';
+import { ormOptions } from '../../mikro-orm.config.js';
+import { DataDirLock } from './data-dir-lock.js';
+import { DatabaseUnavailableError, isConnectionFailure } from './connection-errors.js';
+
+/** Where the data lives: a PostgreSQL server, the embedded database in a directory, or memory (tests). */
+export type DatabaseSource =
+  | { kind: 'postgres'; url: string; poolMax?: number }
+  | { kind: 'embedded'; dataDir: string }
+  | { kind: 'memory' };
+
+export interface Database {
+  readonly orm: MikroORM;
+  readonly kind: DatabaseSource['kind'];
+  /** Names of the migrations this open applied (empty when the schema was current). */
+  readonly migrationsApplied: readonly string[];
+  /** Is the database answering right now? For /healthz; never throws. */
+  ping(timeoutMs?: number): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** Said to a second process that finds the embedded data directory taken. */
+  purpose: string;
+  /** Apply pending migrations (under an advisory lock on PostgreSQL). Default true. */
+  migrate?: boolean;
+}
+
+// Any constant will do, as long as every instance uses the same one: "tracker" in ASCII.
+const MIGRATION_LOCK_KEY = 0x747261636b6572;
+
+export async function openDatabase(source: DatabaseSource, options: OpenOptions): Promise<Database> {
+  let lock: DataDirLock | undefined;
+  let pglite: PGlite | undefined;
+  try {
+    if (source.kind === 'embedded') {
+      lock = DataDirLock.acquire(source.dataDir, options.purpose);
+      pglite = new PGlite(join(source.dataDir, 'pgdata'));
+      await pglite.waitReady;
+    } else if (source.kind === 'memory') {
+      pglite = new PGlite();
+      await pglite.waitReady;
+    }
+    const orm = await MikroORM.init(
+      ormOptions(source.kind === 'postgres' ? { kind: 'postgres', url: source.url, poolMax: source.poolMax } : { kind: 'pglite', pglite: pglite! }),
+    );
+    const database = new OpenDatabase(orm, source.kind, pglite, lock);
+    try {
+      if (options.migrate !== false) database.migrationsApplied = await migrate(orm, source.kind === 'postgres');
+    } catch (error) {
+      await database.close();
+      throw error;
+    }
+    return database;
+  } catch (error) {
+    await pglite?.close().catch(() => undefined);
+    lock?.release();
+    if (isConnectionFailure(error)) throw new DatabaseUnavailableError(error);
+    throw error;
+  }
+}
+
+class OpenDatabase implements Database {
+  migrationsApplied: readonly string[] = [];
+  private closing: Promise<void> | undefined;
+
+  constructor(
+    readonly orm: MikroORM,
+    readonly kind: DatabaseSource['kind'],
+    private readonly pglite: PGlite | undefined,
+    private readonly lock: DataDirLock | undefined,
+  ) {}
+
+  async ping(timeoutMs = 2000): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), timeoutMs);
+    });
+    const query = this.orm.em
+      .getConnection()
+      .execute('select 1')
+      .then(() => true)
+      .catch(() => false);
+    try {
+      return await Promise.race([query, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      try {
+        await this.orm.close(true);
+      } finally {
+        await this.pglite?.close().catch(() => undefined);
+        this.lock?.release();
+      }
+    })();
+    return this.closing;
+  }
+}
+
+/**
+ * Applies pending migrations. On PostgreSQL several instances may start at once, so the whole
+ * run (including the creation of the migrations table) happens while holding a session-level
+ * advisory lock on a connection of its own; the others wait, then find nothing left to do.
+ * The embedded database has a single process by construction (the data-dir lock).
+ */
+async function migrate(orm: MikroORM, shared: boolean): Promise<string[]> {
+  const migrator = orm.getMigrator();
+  const names = (applied: { name: string }[]) => applied.map((m) => m.name);
+  if (!shared) return names(await migrator.up());
+  const knex = orm.em.getConnection().getKnex();
+  const connection = await knex.client.acquireConnection();
+  try {
+    await connection.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    try {
+      return names(await migrator.up());
+    } finally {
+      await connection.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
+    }
+  } finally {
+    await knex.client.releaseConnection(connection);
+  }
+}
+
+/** Where the configuration says the data lives. */
+export function databaseSource(config: { databaseUrl: string | undefined; dataDir: string }): DatabaseSource {
+  return config.databaseUrl ? { kind: 'postgres', url: config.databaseUrl } : { kind: 'embedded', dataDir: config.dataDir };
+}
+
+/** A database URL fit for logs and messages: the password replaced. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'postgres://…';
+  }
+}

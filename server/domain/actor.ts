@@ -1,0 +1,32 @@
+import type { Role } from './roles.js';
+
+/**
+ * Who is acting. Every service method receives one, so a permission decision is always explicit:
+ * a signed-in user with their roles and client access list as read from the database for this
+ * request, the operator's CLI (the system, which is not a user), or nobody.
+ */
+export type Actor = UserActor | SystemActor | AnonymousActor;
+
+export interface UserActor {
+  readonly kind: 'user';
+  readonly id: number;
+  readonly roles: readonly Role[];
+  readonly clientIds: ReadonlySet<number>;
+}
+
+export interface SystemActor {
+  readonly kind: 'system';
+  /** Where the system acts from, for logs and audit. */
+  readonly via: 'cli' | 'server';
+}
+
+export interface AnonymousActor {
+  readonly kind: 'anonymous';
+}
+
+export const ANONYMOUS: AnonymousActor = Object.freeze({ kind: 'anonymous' });
+export const systemActor = (via: SystemActor['via']): SystemActor => Object.freeze({ kind: 'system', via });
+
+export function userActor(id: number, roles: readonly Role[], clientIds: Iterable<number>): UserActor {
+  return Object.freeze({ kind: 'user', id, roles: Object.freeze([...roles]), clientIds: new Set(clientIds) });
+}

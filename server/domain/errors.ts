@@ -1,0 +1,66 @@
+/**
+ * The error codes of the public contract (CONTRACT.md §1). Services throw DomainError with one of
+ * these; the edges (GraphQL, CLI) translate them. Messages are for people and safe to show.
+ */
+export const ERROR_CODES = [
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'ALREADY_EXISTS',
+  'BAD_USER_INPUT',
+  'CONFLICT',
+  'LAST_ADMIN',
+  'TOO_MANY_REQUESTS',
+  'DATABASE_UNAVAILABLE',
+  'INTERNAL_SERVER_ERROR',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** Field name → what is wrong with it, keyed by the input's own field names. */
+export type FieldErrors = Record<string, string>;
+
+export const MESSAGES = {
+  badCredentials: 'Incorrect email or password',
+  signInRequired: 'You must be signed in to do this',
+  sessionExpired: 'Your session has expired; sign in again',
+  sessionRevoked: 'Your session is no longer valid; sign in again',
+  invalidToken: 'The access token is not valid; sign in again',
+  userNotFound: 'The user with this id does not exist in the system',
+  clientNotFound: 'The client with this id does not exist in the system',
+  emailTaken: 'A user with this email already exists',
+  clientNameTaken: 'A client with this name already exists',
+  lastAdmin: 'This change would leave the system without an admin: at least one user must keep the ADMIN role',
+  invalidInput: 'The input is not valid',
+  databaseUnavailable: 'The database is unavailable; try again shortly',
+  internal: 'Internal server error',
+} as const;
+
+export class DomainError extends Error {
+  override readonly name = 'DomainError';
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    /** Extra machine-readable details that are safe to publish (e.g. retryAfter seconds). */
+    readonly details: Readonly<Record<string, unknown>> = {},
+  ) {
+    super(message);
+  }
+}
+
+export class ValidationError extends DomainError {
+  constructor(readonly fields: FieldErrors) {
+    super('BAD_USER_INPUT', describeFields(fields), { fields });
+  }
+}
+
+function describeFields(fields: FieldErrors): string {
+  const parts = Object.entries(fields).map(([field, problem]) => `${field}: ${problem}`);
+  return parts.length > 0 ? `${MESSAGES.invalidInput} (${parts.join('; ')})` : MESSAGES.invalidInput;
+}
+
+export const notFound = (what: 'user' | 'client'): DomainError =>
+  new DomainError('NOT_FOUND', what === 'user' ? MESSAGES.userNotFound : MESSAGES.clientNotFound);
+
+export function isDomainError(error: unknown): error is DomainError {
+  return error instanceof DomainError;
+}

@@ -1,0 +1,7 @@
+import { ClientSchema } from './client.entity.js';
+import { LoginFailureSchema } from './login-failure.entity.js';
+import { UserClientSchema } from './user-client.entity.js';
+import { UserSchema } from './user.entity.js';
+
+/** Every entity the ORM knows, for its configuration. */
+export const ENTITIES = [UserSchema, UserClientSchema, ClientSchema, LoginFailureSchema];

@@ -1,0 +1,48 @@
+import { Collection, EntitySchema } from '@mikro-orm/core';
+import type { Role } from '../domain/roles.js';
+import { Client } from './client.entity.js';
+import { UserClient } from './user-client.entity.js';
+
+export class User {
+  id!: number;
+  name!: string;
+  /** Stored trimmed and lower-cased. */
+  email!: string;
+  passwordHash!: string;
+  roles!: Role[];
+  clients = new Collection<Client>(this);
+  notifyByEmail = true;
+  notifyInUi = true;
+  /** Bumped when the password changes: tokens carry the version they were issued under. */
+  tokenVersion = 1;
+  createdAt: Date = new Date();
+  updatedAt: Date = new Date();
+  lastLoginAt: Date | null = null;
+}
+
+export const UserSchema = new EntitySchema<User>({
+  class: User,
+  tableName: 'users',
+  properties: {
+    id: { type: 'integer', primary: true, autoincrement: true },
+    name: { type: 'string', length: 200 },
+    email: { type: 'string', length: 254 },
+    passwordHash: { type: 'string', length: 100, lazy: true, hidden: true },
+    roles: { type: 'string[]', columnType: 'text[]' },
+    clients: {
+      kind: 'm:n',
+      entity: () => Client,
+      owner: true,
+      pivotEntity: () => UserClient,
+    },
+    notifyByEmail: { type: 'boolean', fieldName: 'notify_by_email', default: true },
+    notifyInUi: { type: 'boolean', fieldName: 'notify_in_ui', default: true },
+    tokenVersion: { type: 'integer', default: 1 },
+    createdAt: { type: 'Date', columnType: 'timestamptz', onCreate: () => new Date() },
+    updatedAt: { type: 'Date', columnType: 'timestamptz', onCreate: () => new Date(), onUpdate: () => new Date() },
+    lastLoginAt: { type: 'Date', columnType: 'timestamptz', nullable: true },
+  },
+  // Case-insensitive uniqueness held by the database, so concurrent creates cannot both win.
+  checks: [{ name: 'users_roles_check', expression: `cardinality("roles") >= 1 and "roles" <@ array['admin', 'user']::text[]` }],
+  uniques: [{ name: 'users_email_lower_unique', expression: 'create unique index "users_email_lower_unique" on "users" (lower("email"))' }],
+});

@@ -1,0 +1,52 @@
+import { Arg, Args, Ctx, Directive, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { requireUser } from '../../services/guards.js';
+import type { RequestContext } from '../context.js';
+import { IdArgs, UpdateUserArgs, UsersArgs } from '../types/args.js';
+import { CreateUserInput, UpdateMeInput } from '../types/user.inputs.js';
+import { UserPageView, UserView, toUserView } from '../types/user.type.js';
+
+@Resolver(() => UserView)
+export class UserResolver {
+  @Query(() => UserView, { description: 'The signed-in user.' })
+  @Directive('@authenticated')
+  async me(@Ctx() ctx: RequestContext): Promise<UserView> {
+    return toUserView(await ctx.services.users.get(ctx, requireUser(ctx.actor).id));
+  }
+
+  @Query(() => UserPageView, { description: 'search: a case-insensitive substring of name or email. skip >= 0; limit 1..1000.' })
+  @Directive('@hasRole(role: ADMIN)')
+  async users(@Ctx() ctx: RequestContext, @Args(() => UsersArgs) { skip, limit, search }: UsersArgs): Promise<UserPageView> {
+    const page = await ctx.services.users.list(ctx, { skip, limit, search });
+    return { ...page, items: page.items.map(toUserView) };
+  }
+
+  @Query(() => UserView)
+  @Directive('@hasRole(role: ADMIN, orSelf: "id")')
+  async user(@Ctx() ctx: RequestContext, @Args(() => IdArgs) { id }: IdArgs): Promise<UserView> {
+    return toUserView(await ctx.services.users.get(ctx, id));
+  }
+
+  @Mutation(() => UserView)
+  @Directive('@hasRole(role: ADMIN)')
+  async createUser(@Ctx() ctx: RequestContext, @Arg('input', () => CreateUserInput) input: CreateUserInput): Promise<UserView> {
+    return toUserView(await ctx.services.users.create(ctx, input));
+  }
+
+  @Mutation(() => UserView)
+  @Directive('@hasRole(role: ADMIN)')
+  async updateUser(@Ctx() ctx: RequestContext, @Args(() => UpdateUserArgs) { id, input }: UpdateUserArgs): Promise<UserView> {
+    return toUserView(await ctx.services.users.update(ctx, id, input));
+  }
+
+  @Mutation(() => ID, { description: 'Returns the deleted id.' })
+  @Directive('@hasRole(role: ADMIN)')
+  async deleteUser(@Ctx() ctx: RequestContext, @Args(() => IdArgs) { id }: IdArgs): Promise<string> {
+    return String(await ctx.services.users.remove(ctx, id));
+  }
+
+  @Mutation(() => UserView, { description: 'A changed password revokes every token issued before, this one included.' })
+  @Directive('@authenticated')
+  async updateMe(@Ctx() ctx: RequestContext, @Arg('input', () => UpdateMeInput) input: UpdateMeInput): Promise<UserView> {
+    return toUserView(await ctx.services.users.updateMe(ctx, input));
+  }
+}

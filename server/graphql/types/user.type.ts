@@ -1,0 +1,80 @@
+import { Field, ID, Int, ObjectType } from 'type-graphql';
+import type { User } from '../../entities/user.entity.js';
+import { ClientView, toClientView } from './client.type.js';
+import { NotificationPreferencesView } from './notification-preferences.type.js';
+import { RoleValue, toRoleValue } from './role.type.js';
+
+@ObjectType('User')
+export class UserView {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => String)
+  email!: string;
+
+  @Field(() => [RoleValue])
+  roles!: RoleValue[];
+
+  @Field(() => [ClientView], { description: 'The client access list.' })
+  clients!: ClientView[];
+
+  @Field(() => NotificationPreferencesView)
+  notificationPreferences!: NotificationPreferencesView;
+
+  @Field(() => Date)
+  createdAt!: Date;
+
+  @Field(() => Date)
+  updatedAt!: Date;
+
+  @Field(() => Date, { nullable: true })
+  lastLoginAt!: Date | null;
+}
+
+@ObjectType('UserPage')
+export class UserPageView {
+  @Field(() => [UserView])
+  items!: UserView[];
+
+  @Field(() => Int, { description: 'How many users match, over all pages.' })
+  total!: number;
+
+  @Field(() => Int)
+  skip!: number;
+
+  @Field(() => Int)
+  limit!: number;
+}
+
+@ObjectType('AuthPayload')
+export class AuthPayloadView {
+  @Field(() => String, { description: 'Send as "Authorization: Bearer <token>".' })
+  token!: string;
+
+  @Field(() => Date)
+  expiresAt!: Date;
+
+  @Field(() => UserView)
+  user!: UserView;
+}
+
+/** The API's view of a user: never the hash or the token version. The access list comes loaded. */
+export function toUserView(user: User): UserView {
+  return {
+    id: String(user.id),
+    name: user.name,
+    email: user.email,
+    roles: user.roles.map(toRoleValue),
+    clients: user.clients
+      .getItems()
+      .map(toClientView)
+      .sort((a, b) => Number(a.id) - Number(b.id)),
+    notificationPreferences: { email: user.notifyByEmail, ui: user.notifyInUi },
+    createdAt: user.createdAt,
+    updatedAt: user.updatedAt,
+    lastLoginAt: user.lastLoginAt ?? null,
+  };
+}

@@ -1,0 +1,76 @@
+/**
+ * `npm start`: the Tracker System server. Reads the configuration (environment, then .env), opens
+ * the database (embedded PGlite by default, PostgreSQL with DATABASE_URL) applying pending
+ * migrations, and serves the API, the console and /healthz on one port until SIGTERM or SIGINT.
+ */
+import { createApp } from './app.js';
+import { resolveJwtKey } from './auth/secret.js';
+import { ConfigError, loadConfig, readEnvironment } from './config.js';
+import { DataDirLockedError } from './db/data-dir-lock.js';
+import { DatabaseUnavailableError } from './db/connection-errors.js';
+import { databaseSource, openDatabase, redactUrl } from './db/database.js';
+import { User } from './entities/user.entity.js';
+import { startHttpServer } from './http.js';
+import { consoleLogger } from './logger.js';
+
+const log = consoleLogger();
+
+async function main(): Promise<void> {
+  const config = loadConfig(readEnvironment());
+  const jwtKey = resolveJwtKey(config);
+  const where = config.databaseUrl ? `PostgreSQL at ${redactUrl(config.databaseUrl)}` : `the embedded database in ${config.dataDir}`;
+  log.info(`Opening ${where}`);
+  const database = await openDatabase(databaseSource(config), { purpose: `the server (npm start) on ${config.host}:${config.port}` });
+  for (const name of database.migrationsApplied) log.info(`Applied migration ${name}`);
+
+  let server;
+  try {
+    const app = createApp(database, { jwtKey, jwtExpiresInSeconds: config.jwtExpiresInSeconds, bcryptRounds: config.bcryptRounds });
+    server = await startHttpServer(app, { host: config.host, port: config.port, production: config.production, logger: log });
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  log.info(`Tracker System listening on ${server.url} — GraphQL API at ${server.url}/graphql, health at ${server.url}/healthz`);
+
+  if ((await database.orm.em.fork().count(User, {})) === 0) {
+    log.info(
+      'The database has no users yet. Create the first admin with:\n' +
+        '  ./scripts/user create --name "Admin User" --email "admin@example.com" --password "<a strong password>" --roles admin',
+    );
+  }
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) {
+      log.warn(`${signal} again: exiting at once`);
+      process.exit(1);
+    }
+    stopping = true;
+    log.info(`${signal}: finishing requests in flight, then closing the database`);
+    try {
+      await server.close();
+      await database.close();
+      log.info('Stopped');
+      process.exit(0);
+    } catch (error) {
+      log.error('Shutdown failed', error);
+      process.exit(1);
+    }
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError || error instanceof DataDirLockedError) {
+    log.error(error.message);
+  } else if (error instanceof DatabaseUnavailableError) {
+    log.error('Cannot reach the database: check DATABASE_URL and that PostgreSQL is running.');
+  } else if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+    log.error(`The port is already in use: set PORT (and HOST) to another address. (${(error as Error).message})`);
+  } else {
+    log.error('The server could not start', error);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,74 @@
+import { clientScope } from '../domain/access.js';
+import { DomainError, MESSAGES, ValidationError, notFound } from '../domain/errors.js';
+import { FieldProblems, checkName } from '../domain/validation.js';
+import { Client } from '../entities/client.entity.js';
+import { requireAdmin, requireClientAccess, requireId } from './guards.js';
+import { escapeLike, inTransaction } from './persistence.js';
+import type { ServiceContext } from './service-context.js';
+
+const nameTaken = () => new DomainError('ALREADY_EXISTS', MESSAGES.clientNameTaken);
+
+export interface ClientData {
+  name: string;
+}
+
+/** Clients (customer accounts): admins manage them; a user sees the ones on their access list. */
+export class ClientService {
+  /** Admins: every client; anyone else: the clients on their access list. By name. */
+  async list({ em, actor }: ServiceContext): Promise<Client[]> {
+    const scope = clientScope(actor);
+    if (!scope.all && scope.clientIds.length === 0) return [];
+    return em.find(Client, scope.all ? {} : { id: { $in: [...scope.clientIds] } }, { orderBy: { name: 'asc', id: 'asc' } });
+  }
+
+  async get({ em, actor }: ServiceContext, rawId: string | number): Promise<Client> {
+    const id = requireId(rawId);
+    requireClientAccess(actor, id);
+    const client = await em.findOne(Client, id);
+    if (!client) throw notFound('client');
+    return client;
+  }
+
+  async create({ em, actor }: ServiceContext, data: ClientData): Promise<Client> {
+    requireAdmin(actor);
+    const name = validName(data);
+    if (await em.count(Client, { name: { $ilike: escapeLike(name) } })) throw nameTaken();
+    return inTransaction(em, async (tx) => {
+      const client = tx.create(Client, { name } as Client);
+      await tx.flush();
+      return client;
+    }, { unique: nameTaken });
+  }
+
+  async update({ em, actor }: ServiceContext, rawId: string | number, data: ClientData): Promise<Client> {
+    requireAdmin(actor);
+    const id = requireId(rawId);
+    const name = validName(data);
+    return inTransaction(em, async (tx) => {
+      const client = await tx.findOne(Client, id);
+      if (!client) throw notFound('client');
+      client.name = name;
+      client.updatedAt = new Date();
+      await tx.flush();
+      return client;
+    }, { unique: nameTaken });
+  }
+
+  /** Deleting a client also removes it from every access list (the database cascades). */
+  async remove({ em, actor }: ServiceContext, rawId: string | number): Promise<number> {
+    requireAdmin(actor);
+    const id = requireId(rawId);
+    await inTransaction(em, async (tx) => {
+      const deleted = await tx.nativeDelete(Client, id);
+      if (deleted === 0) throw notFound('client');
+    });
+    return id;
+  }
+}
+
+function validName(data: ClientData): string {
+  const problems = new FieldProblems();
+  const name = problems.take('name', checkName(data.name));
+  if (!problems.empty) throw new ValidationError(problems.fields);
+  return name!;
+}

@@ -1,0 +1,248 @@
+import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
+import { DomainError, MESSAGES, ValidationError, notFound } from '../domain/errors.js';
+import { PAGE_LIMIT_DEFAULT } from '../domain/limits.js';
+import { DEFAULT_ROLES } from '../domain/roles.js';
+import {
+  DEFAULT_NOTIFICATION_PREFERENCES,
+  FieldProblems,
+  checkEmail,
+  checkIds,
+  checkName,
+  checkNotificationPreferences,
+  checkPage,
+  checkPassword,
+  checkRoles,
+  checkSearch,
+  type NotificationPreferences,
+} from '../domain/validation.js';
+import type { PasswordHasher } from '../auth/passwords.js';
+import { Client } from '../entities/client.entity.js';
+import { User } from '../entities/user.entity.js';
+import { requireAdmin, requireId, requireUser, requireUserAccess } from './guards.js';
+import { escapeLike, inTransaction, type ConstraintVerdicts } from './persistence.js';
+import type { ServiceContext } from './service-context.js';
+
+const WRITE_VERDICTS: ConstraintVerdicts = {
+  unique: () => new DomainError('ALREADY_EXISTS', MESSAGES.emailTaken),
+  foreignKey: () => new ValidationError({ clientIds: 'a client on the list was deleted meanwhile' }),
+};
+
+/** Raw input as it arrives from GraphQL or the CLI; the service validates every field. */
+export interface CreateUserData {
+  name: string;
+  email: string;
+  password: string;
+  roles?: readonly string[] | null;
+  clientIds?: readonly (string | number)[] | null;
+  notificationPreferences?: unknown;
+}
+
+/** Every field optional: an omitted (undefined or null) field is left unchanged. */
+export interface UpdateUserData {
+  name?: string | null;
+  email?: string | null;
+  password?: string | null;
+  roles?: readonly string[] | null;
+  /** Replaces the whole list; [] clears it. */
+  clientIds?: readonly (string | number)[] | null;
+  /** Merged into the stored preferences. */
+  notificationPreferences?: unknown;
+}
+
+export interface UpdateMeData {
+  name?: string | null;
+  notificationPreferences?: unknown;
+  password?: string | null;
+  currentPassword?: string | null;
+}
+
+export interface ListUsersQuery {
+  skip?: number;
+  limit?: number;
+  search?: string | null;
+}
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+  skip: number;
+  limit: number;
+}
+
+/** Users and their client access lists: every rule about them lives here. */
+export class UserService {
+  constructor(private readonly passwords: PasswordHasher) {}
+
+  async list({ em, actor }: ServiceContext, query: ListUsersQuery = {}): Promise<Page<User>> {
+    requireAdmin(actor);
+    const problems = new FieldProblems();
+    const { fields, page } = checkPage(query.skip ?? 0, query.limit ?? PAGE_LIMIT_DEFAULT);
+    for (const [field, problem] of Object.entries(fields)) problems.add(field, problem);
+    const search = query.search == null ? '' : problems.take('search', checkSearch(query.search));
+    if (!problems.empty) throw new ValidationError(problems.fields);
+
+    const where: FilterQuery<User> = {};
+    if (search) {
+      const pattern = `%${escapeLike(search)}%`;
+      where.$or = [{ name: { $ilike: pattern } }, { email: { $ilike: pattern } }];
+    }
+    const [items, total] = await em.findAndCount(User, where, {
+      orderBy: { id: 'asc' },
+      offset: page.skip,
+      limit: page.limit,
+      populate: ['clients'],
+    });
+    return { items, total, skip: page.skip, limit: page.limit };
+  }
+
+  async get({ em, actor }: ServiceContext, rawId: string | number): Promise<User> {
+    const id = requireId(rawId);
+    requireUserAccess(actor, id);
+    const user = await em.findOne(User, id, { populate: ['clients'] });
+    if (!user) throw notFound('user');
+    return user;
+  }
+
+  async create(ctx: ServiceContext, data: CreateUserData): Promise<User> {
+    requireAdmin(ctx.actor);
+    const problems = new FieldProblems();
+    const name = problems.take('name', checkName(data.name));
+    const email = problems.take('email', checkEmail(data.email));
+    const password = problems.take('password', checkPassword(data.password));
+    const roles = problems.take('roles', checkRoles(data.roles ?? DEFAULT_ROLES));
+    const clientIds = problems.take('clientIds', checkIds(data.clientIds ?? []));
+    const prefs = data.notificationPreferences == null ? {} : problems.take('notificationPreferences', checkNotificationPreferences(data.notificationPreferences));
+    if (clientIds) await this.checkClientsExist(ctx.em, clientIds, problems);
+    if (!problems.empty) throw new ValidationError(problems.fields);
+    // Answer a taken email before paying for a hash; the unique index still decides a race.
+    if (await ctx.em.count(User, { email: email! })) throw new DomainError('ALREADY_EXISTS', MESSAGES.emailTaken);
+
+    const passwordHash = await this.passwords.hash(password!);
+    const preferences: NotificationPreferences = { ...DEFAULT_NOTIFICATION_PREFERENCES, ...prefs };
+    const id = await inTransaction(ctx.em, async (em) => {
+      const user = em.create(User, {
+        name: name!,
+        email: email!,
+        passwordHash,
+        roles: roles!,
+        notifyByEmail: preferences.email,
+        notifyInUi: preferences.ui,
+      } as User);
+      user.clients.set(clientIds!.map((cid) => em.getReference(Client, cid)));
+      await em.flush();
+      return user.id;
+    }, WRITE_VERDICTS);
+    return this.reload(ctx.em, id);
+  }
+
+  async update(ctx: ServiceContext, rawId: string | number, data: UpdateUserData): Promise<User> {
+    requireAdmin(ctx.actor);
+    const id = requireId(rawId);
+    const problems = new FieldProblems();
+    const name = data.name == null ? undefined : problems.take('name', checkName(data.name));
+    const email = data.email == null ? undefined : problems.take('email', checkEmail(data.email));
+    const password = data.password == null ? undefined : problems.take('password', checkPassword(data.password));
+    const roles = data.roles == null ? undefined : problems.take('roles', checkRoles(data.roles));
+    const clientIds = data.clientIds == null ? undefined : problems.take('clientIds', checkIds(data.clientIds));
+    const prefs =
+      data.notificationPreferences == null ? undefined : problems.take('notificationPreferences', checkNotificationPreferences(data.notificationPreferences));
+    if (clientIds) await this.checkClientsExist(ctx.em, clientIds, problems);
+    if (!problems.empty) throw new ValidationError(problems.fields);
+    if (!(await ctx.em.count(User, id))) throw notFound('user');
+    if (email !== undefined && (await ctx.em.count(User, { email, id: { $ne: id } }))) {
+      throw new DomainError('ALREADY_EXISTS', MESSAGES.emailTaken);
+    }
+
+    const passwordHash = password === undefined ? undefined : await this.passwords.hash(password);
+    await inTransaction(ctx.em, async (em) => {
+      if (roles !== undefined && !roles.includes('admin')) await assertAnotherAdmin(em, id);
+      const user = await em.findOne(User, id, { populate: ['clients'] });
+      if (!user) throw notFound('user');
+      if (name !== undefined) user.name = name;
+      if (email !== undefined) user.email = email;
+      if (roles !== undefined) user.roles = roles;
+      if (prefs?.email !== undefined) user.notifyByEmail = prefs.email;
+      if (prefs?.ui !== undefined) user.notifyInUi = prefs.ui;
+      if (clientIds !== undefined) user.clients.set(clientIds.map((cid) => em.getReference(Client, cid)));
+      if (passwordHash !== undefined) {
+        user.passwordHash = passwordHash;
+        user.tokenVersion += 1; // revokes every token issued before
+      }
+      user.updatedAt = new Date();
+      await em.flush();
+    }, WRITE_VERDICTS);
+    return this.reload(ctx.em, id);
+  }
+
+  async remove(ctx: ServiceContext, rawId: string | number): Promise<number> {
+    requireAdmin(ctx.actor);
+    const id = requireId(rawId);
+    await inTransaction(ctx.em, async (em) => {
+      await assertAnotherAdmin(em, id);
+      const deleted = await em.nativeDelete(User, id);
+      if (deleted === 0) throw notFound('user');
+    }, WRITE_VERDICTS);
+    return id;
+  }
+
+  /** Self-service for any signed-in user: name, notification preferences, password. */
+  async updateMe(ctx: ServiceContext, data: UpdateMeData): Promise<User> {
+    const me = requireUser(ctx.actor);
+    const problems = new FieldProblems();
+    const name = data.name == null ? undefined : problems.take('name', checkName(data.name));
+    const prefs =
+      data.notificationPreferences == null ? undefined : problems.take('notificationPreferences', checkNotificationPreferences(data.notificationPreferences));
+    const password = data.password == null ? undefined : problems.take('password', checkPassword(data.password));
+    if (data.password != null) {
+      if (!data.currentPassword) {
+        problems.add('currentPassword', 'is required to change the password');
+      } else {
+        const stored = await ctx.em.findOne(User, me.id, { populate: ['passwordHash'] });
+        if (!stored) throw notFound('user');
+        if (!(await this.passwords.verify(data.currentPassword, stored.passwordHash))) problems.add('currentPassword', 'is incorrect');
+      }
+    }
+    if (!problems.empty) throw new ValidationError(problems.fields);
+
+    const passwordHash = password === undefined ? undefined : await this.passwords.hash(password);
+    await inTransaction(ctx.em, async (em) => {
+      const user = await em.findOne(User, me.id);
+      if (!user) throw notFound('user');
+      if (name !== undefined) user.name = name;
+      if (prefs?.email !== undefined) user.notifyByEmail = prefs.email;
+      if (prefs?.ui !== undefined) user.notifyInUi = prefs.ui;
+      if (passwordHash !== undefined) {
+        user.passwordHash = passwordHash;
+        user.tokenVersion += 1;
+      }
+      user.updatedAt = new Date();
+      await em.flush();
+    }, WRITE_VERDICTS);
+    return this.reload(ctx.em, me.id);
+  }
+
+  private async checkClientsExist(em: EntityManager, ids: readonly number[], problems: FieldProblems): Promise<void> {
+    if (ids.length === 0) return;
+    const found = await em.find(Client, { id: { $in: [...ids] } }, { fields: ['id'] });
+    const known = new Set(found.map((c) => c.id));
+    const missing = ids.filter((cid) => !known.has(cid));
+    if (missing.length > 0) problems.add('clientIds', `no client with id ${missing.join(', ')}`);
+  }
+
+  private async reload(em: EntityManager, id: number): Promise<User> {
+    const user = await em.fork().findOne(User, id, { populate: ['clients'] });
+    if (!user) throw notFound('user');
+    return user;
+  }
+}
+
+/**
+ * The last-admin rule, inside the caller's transaction: locks every admin row (so concurrent
+ * demotions and deletions queue behind each other), then refuses when no admin other than
+ * `userId` would remain. A user who is not an admin is never the last one.
+ */
+async function assertAnotherAdmin(em: EntityManager, userId: number): Promise<void> {
+  const rows = await em.execute<{ id: number }[]>(`select "id" from "users" where 'admin' = any("roles") order by "id" for update`);
+  const admins = rows.map((r) => Number(r.id));
+  if (admins.includes(userId) && admins.length === 1) throw new DomainError('LAST_ADMIN', MESSAGES.lastAdmin);
+}
