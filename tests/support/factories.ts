@@ -1,0 +1,42 @@
+import type { Client } from '../../server/entities/client.entity.js';
+import type { User } from '../../server/entities/user.entity.js';
+import type { CreateUserData } from '../../server/services/user.service.js';
+import type { TestServer } from './server.js';
+
+let sequence = 0;
+const next = () => `${process.pid}-${++sequence}`;
+
+export const DEFAULT_PASSWORD = 'correct horse battery';
+
+/** A user made through the service as the system would (as the CLI does), with unique defaults. */
+export async function makeUser(server: TestServer, overrides: Partial<CreateUserData> = {}): Promise<User> {
+  const n = next();
+  return server.app.services.users.create(server.system(), {
+    name: `User ${n}`,
+    email: `user-${n}@example.com`,
+    password: DEFAULT_PASSWORD,
+    ...overrides,
+  });
+}
+
+export const makeAdmin = (server: TestServer, overrides: Partial<CreateUserData> = {}) => makeUser(server, { roles: ['admin'], ...overrides });
+
+export async function makeClient(server: TestServer, name = `Client ${next()}`): Promise<Client> {
+  return server.app.services.clients.create(server.system(), { name });
+}
+
+/** Logs in over the API and returns the token; fails the test when login fails. */
+export async function login(server: TestServer, email: string, password = DEFAULT_PASSWORD): Promise<string> {
+  const res = await server.gql<{ login: { token: string } }>(
+    'mutation($email: String!, $password: String!) { login(email: $email, password: $password) { token } }',
+    { email, password },
+  );
+  if (!res.data?.login) throw new Error(`login as ${email} failed: ${JSON.stringify(res.errors)}`);
+  return res.data.login.token;
+}
+
+/** A signed-in account of each kind, ready for access-rule tests. */
+export async function signedIn(server: TestServer, overrides: Partial<CreateUserData> = {}): Promise<{ user: User; token: string }> {
+  const user = await makeUser(server, overrides);
+  return { user, token: await login(server, user.email) };
+}

@@ -1,0 +1,89 @@
+import { createSecretKey, randomBytes } from 'node:crypto';
+import type { GraphQLSchema } from 'graphql';
+import { createApp, type App } from '../../server/app.js';
+import { systemActor } from '../../server/domain/actor.js';
+import { startHttpServer, type RunningServer } from '../../server/http.js';
+import { silentLogger, type Logger } from '../../server/logger.js';
+import type { ServiceContext } from '../../server/services/service-context.js';
+import { createTestDatabase, type TestDatabase } from './database.js';
+
+/** The lowest bcrypt cost: the tests check behaviour, not hashing strength. */
+export const TEST_BCRYPT_ROUNDS = 4;
+
+export interface GraphQLResponse<T = Record<string, any>> {
+  status: number;
+  data: T | null | undefined;
+  errors: { message: string; path?: string[]; extensions: { code: string; fields?: Record<string, string>; [key: string]: unknown } }[] | undefined;
+}
+
+export interface TestServer {
+  readonly url: string;
+  readonly app: App;
+  readonly db: TestDatabase;
+  /** POST a GraphQL document to /graphql, with a bearer token when given. */
+  gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, token?: string): Promise<GraphQLResponse<T>>;
+  /** A service context acting as the system (what the CLI uses), for arranging data. */
+  system(): ServiceContext;
+  /** Counts the SQL statements run while `work` runs. */
+  countStatements(work: () => Promise<unknown>): Promise<number>;
+  close(): Promise<void>;
+}
+
+export interface TestServerOptions {
+  jwtExpiresInSeconds?: number;
+  schema?: GraphQLSchema;
+  logger?: Logger;
+  production?: boolean;
+}
+
+/** The real HTTP server and app on a fresh database, listening on a free loopback port. */
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const db = await createTestDatabase();
+  const app = createApp(
+    db.database,
+    {
+      jwtKey: createSecretKey(randomBytes(32)),
+      jwtExpiresInSeconds: options.jwtExpiresInSeconds ?? 3600,
+      bcryptRounds: TEST_BCRYPT_ROUNDS,
+    },
+    options.schema,
+  );
+  let running: RunningServer;
+  try {
+    running = await startHttpServer(app, { host: '127.0.0.1', port: 0, production: options.production ?? false, logger: options.logger ?? silentLogger });
+  } catch (error) {
+    await db.drop();
+    throw error;
+  }
+  const knex = db.database.orm.em.getConnection().getKnex();
+  return {
+    url: running.url,
+    app,
+    db,
+    async gql(query, variables, token) {
+      const response = await fetch(`${running.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: JSON.stringify({ query, variables }),
+      });
+      const body = (await response.json()) as { data?: any; errors?: any };
+      return { status: response.status, data: body.data, errors: body.errors };
+    },
+    system: () => ({ em: db.database.orm.em.fork(), actor: systemActor('cli') }),
+    async countStatements(work) {
+      let count = 0;
+      const listener = () => void count++;
+      knex.on('query', listener);
+      try {
+        await work();
+      } finally {
+        knex.off('query', listener);
+      }
+      return count;
+    },
+    async close() {
+      await running.close();
+      await db.drop();
+    },
+  };
+}
