@@ -40,6 +40,7 @@ export function createServices(options: AppOptions): Services {
 
 export function createApp(database: Database, options: AppOptions, schema: GraphQLSchema = buildGraphQLSchema()): App {
   const services = createServices(options);
+  services.auth.warmUp();
   return {
     database,
     services,

@@ -49,6 +49,8 @@ export async function startHttpServer(app: App, options: HttpOptions): Promise<R
     includeStacktraceInErrorResponses: false,
     introspection: !options.production,
     csrfPrevention: true,
+    // main.ts owns shutdown: drain HTTP first, then stop Apollo, then close the database.
+    stopOnTerminationSignals: false,
     plugins: [ApolloServerPluginLandingPageDisabled()],
     logger: { debug() {}, info() {}, warn: (m) => logger.warn(String(m)), error: (m) => logger.error(String(m)) },
   });
@@ -180,8 +182,9 @@ function bearerToken(req: IncomingMessage): string | null {
   const header = req.headers.authorization?.trim();
   if (!header) return null;
   const match = /^Bearer\s+(\S+)$/i.exec(header);
-  // A header that is not a well-formed bearer token is kept as is, so it fails as an invalid token.
-  return match ? match[1]! : header;
+  // A header that is not a well-formed bearer token must fail as an invalid token, even when it is
+  // a valid token without the scheme: it is passed on marked, in a form no token can verify.
+  return match ? match[1]! : `not-bearer ${header}`;
 }
 
 function readBody(req: IncomingMessage, limit: number): Promise<string> {

@@ -23,8 +23,17 @@ export class PasswordHasher {
    * login takes as long whether or not the email exists. Always false.
    */
   async verifyNobody(password: string): Promise<false> {
-    this.dummyHash ??= hash('not a real password, only a timing stand-in', this.rounds);
-    await verify(password, await this.dummyHash).catch(() => false);
+    await verify(password, await this.standIn()).catch(() => false);
     return false;
+  }
+
+  /** Prepares the stand-in hash ahead of the first failed login (a server calls this at start). */
+  warmUp(): void {
+    void this.standIn();
+  }
+
+  private standIn(): Promise<string> {
+    this.dummyHash ??= hash('not a real password, only a timing stand-in', this.rounds);
+    return this.dummyHash;
   }
 }

@@ -14,7 +14,7 @@ export function isConnectionFailure(error: unknown): boolean {
       if (code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03') return true;
     }
     if (name === 'ConnectionException') return true;
-    if (typeof message === 'string' && /Timeout acquiring a connection|Connection terminated|connect ECONNREFUSED|the database system is (starting up|shutting down)/i.test(message)) {
+    if (typeof message === 'string' && /Timeout acquiring a connection|Unable to acquire a connection|Connection terminated|connect ECONNREFUSED|the database system is (starting up|shutting down)/i.test(message)) {
       return true;
     }
     const next = current as { cause?: unknown; originalError?: unknown };

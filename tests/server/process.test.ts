@@ -1,0 +1,130 @@
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { hash } from '@node-rs/bcrypt';
+import pg from 'pg';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createPostgresDatabase, onPostgres } from '../support/database.js';
+import { spawnServer, tempDataDir, type SpawnedServer } from '../support/process.js';
+
+const running: SpawnedServer[] = [];
+function start(env: Record<string, string | undefined>): SpawnedServer {
+  const server = spawnServer({ BCRYPT_ROUNDS: '4', ...env });
+  running.push(server);
+  return server;
+}
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((s) => s.stop('SIGKILL')));
+});
+
+async function gql(url: string, query: string, variables: Record<string, unknown> = {}, token?: string) {
+  const res = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  return (await res.json()) as { data?: any; errors?: any[] };
+}
+
+// These two groups do not depend on TEST_DATABASE_URL: they run once, in the embedded-database pass.
+describe.skipIf(onPostgres)('npm start on the embedded database', () => {
+  it('creates the data directory, generates a private JWT secret, migrates, and says how to create the first admin', async () => {
+    const dataDir = join(tempDataDir(), 'nested', 'data');
+    const server = start({ TRACKER_DATA_DIR: dataDir });
+    const url = await server.ready();
+
+    const health = await fetch(`${url}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: 'ok', database: 'up' });
+    expect(statSync(join(dataDir, 'jwt-secret')).mode & 0o777).toBe(0o600);
+    expect(server.output()).toMatch(/Applied migration Migration\d+/);
+    expect(server.output()).toContain('./scripts/user create');
+    expect((await gql(url, '{ me { id } }')).errors?.[0].extensions.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('refuses a second process on the same data directory with a clear message, and leaves the first one serving', async () => {
+    const dataDir = tempDataDir();
+    const first = start({ TRACKER_DATA_DIR: dataDir });
+    const url = await first.ready();
+
+    const second = start({ TRACKER_DATA_DIR: dataDir });
+    expect(await second.exited()).toBe(1);
+    expect(second.output()).toContain(`The embedded database in ${dataDir} is in use by another process (pid ${first.process.pid}`);
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
+  });
+
+  it('on SIGTERM answers the request in flight, closes the database, releases the lock and exits 0', async () => {
+    const dataDir = tempDataDir();
+    const server = start({ TRACKER_DATA_DIR: dataDir, BCRYPT_ROUNDS: '12' });
+    const url = await server.ready();
+    // A login costs a full bcrypt verification (~0.2 s at cost 12): still running when the signal comes.
+    const inFlight = gql(url, 'mutation { login(email: "nobody@example.com", password: "whatever1") { token } }');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    server.process.kill('SIGTERM');
+
+    const answer = await inFlight;
+    expect(answer.errors?.[0]).toMatchObject({ message: 'Incorrect email or password', extensions: { code: 'UNAUTHENTICATED' } });
+    expect(await server.exited()).toBe(0);
+    expect(existsSync(join(dataDir, 'tracker.lock'))).toBe(false);
+    // The same data directory opens again at once.
+    const again = start({ TRACKER_DATA_DIR: dataDir });
+    await again.ready();
+  });
+});
+
+describe.skipIf(onPostgres)('configuration', () => {
+  it('refuses to start in production without JWT_SECRET', async () => {
+    const server = start({ TRACKER_DATA_DIR: tempDataDir(), NODE_ENV: 'production' });
+    expect(await server.exited()).toBe(1);
+    expect(server.output()).toContain('JWT_SECRET is required when NODE_ENV=production');
+  });
+
+  it('refuses a JWT_SECRET shorter than 32 characters and names every bad variable', async () => {
+    const server = start({ TRACKER_DATA_DIR: tempDataDir(), JWT_SECRET: 'short', BCRYPT_ROUNDS: 'many', PORT: '99999' });
+    expect(await server.exited()).toBe(1);
+    expect(server.output()).toContain('JWT_SECRET must be at least 32 characters');
+    expect(server.output()).toContain('BCRYPT_ROUNDS must be an integer');
+    expect(server.output()).toContain('PORT must be an integer');
+  });
+
+  it('says the database cannot be reached, quickly, when DATABASE_URL points nowhere', async () => {
+    const started = Date.now();
+    const server = start({ TRACKER_DATA_DIR: tempDataDir(), DATABASE_URL: 'postgres://postgres@127.0.0.1:1/nothing' });
+    expect(await server.exited()).toBe(1);
+    expect(server.output()).toContain('Cannot reach the database');
+    expect(server.output()).not.toMatch(/at .*\.ts:\d+/);
+    expect(Date.now() - started).toBeLessThan(15_000);
+  });
+});
+
+describe.skipIf(!onPostgres)('several instances on one PostgreSQL', () => {
+  it('start at once on an empty database, migrate it once, and accept each other’s tokens', async () => {
+    const { url: databaseUrl, drop } = await createPostgresDatabase();
+    try {
+      const env = { DATABASE_URL: databaseUrl, JWT_SECRET: 'a'.repeat(40), TRACKER_DATA_DIR: tempDataDir() };
+      const a = start(env);
+      const b = start({ ...env, TRACKER_DATA_DIR: tempDataDir() });
+      const [urlA, urlB] = await Promise.all([a.ready(), b.ready()]);
+
+      const client = new pg.Client({ connectionString: databaseUrl });
+      await client.connect();
+      try {
+        const { rows } = await client.query('select name from mikro_orm_migrations');
+        expect(rows).toHaveLength(1);
+        await client.query(
+          `insert into users (name, email, password_hash, roles, created_at, updated_at)
+           values ('Admin', 'admin@example.com', $1, '{admin}', now(), now())`,
+          [await hash('password1', 4)],
+        );
+      } finally {
+        await client.end();
+      }
+      const login = await gql(urlA, 'mutation { login(email: "admin@example.com", password: "password1") { token } }');
+      expect(login.errors).toBeUndefined();
+      const me = await gql(urlB, '{ me { email roles } }', {}, login.data.login.token);
+      expect(me.data).toEqual({ me: { email: 'admin@example.com', roles: ['ADMIN'] } });
+    } finally {
+      await Promise.all(running.splice(0).map((s) => s.stop('SIGKILL')));
+      await drop();
+    }
+  });
+});
