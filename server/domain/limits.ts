@@ -1,6 +1,7 @@
 /** Limits of the contract (§1 Validation). The console may import these to pre-check. */
 export const NAME_MAX_LENGTH = 200;
 export const EMAIL_MAX_LENGTH = 254;
+/** Bytes in UTF-8, like the maximum (CONTRACT.md: 8 to 72 bytes). */
 export const PASSWORD_MIN_LENGTH = 8;
 /** bcrypt ignores bytes past 72, so a longer password is refused rather than silently cut. */
 export const PASSWORD_MAX_BYTES = 72;

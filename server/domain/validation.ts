@@ -37,13 +37,16 @@ export function checkEmail(raw: string): Check<string> {
   return ok(value);
 }
 
+/** 8 to 72 bytes in UTF-8: bcrypt ignores bytes past 72, so a longer password is refused, not cut. */
 export function checkPassword(raw: string): Check<string> {
-  if ([...raw].length < PASSWORD_MIN_LENGTH) return bad(`must be at least ${PASSWORD_MIN_LENGTH} characters`);
-  if (utf8Length(raw) > PASSWORD_MAX_BYTES) {
-    return bad(`must be at most ${PASSWORD_MAX_BYTES} bytes in UTF-8`);
-  }
+  const bytes = utf8Length(raw);
+  if (bytes < PASSWORD_MIN_LENGTH) return bad(`must be at least ${PASSWORD_MIN_LENGTH} bytes in UTF-8 (${PASSWORD_MIN_LENGTH} plain letters)`);
+  if (bytes > PASSWORD_MAX_BYTES) return bad(`must be at most ${PASSWORD_MAX_BYTES} bytes in UTF-8`);
   return ok(raw);
 }
+
+/** Could this be a stored password at all? A longer one would be cut by bcrypt and must never match. */
+export const isPasswordLength = (raw: string): boolean => checkPassword(raw).ok;
 
 /** Roles in any case; repeats collapse; at least one. */
 export function checkRoles(raw: readonly string[]): Check<Role[]> {

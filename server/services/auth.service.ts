@@ -3,6 +3,7 @@ import { userActor, type UserActor } from '../domain/actor.js';
 import { DomainError, MESSAGES } from '../domain/errors.js';
 import { LOGIN_FAILURE_WINDOW_MS, LOGIN_MAX_FAILURES } from '../domain/limits.js';
 import { isRole } from '../domain/roles.js';
+import { isPasswordLength } from '../domain/validation.js';
 import type { PasswordHasher } from '../auth/passwords.js';
 import type { TokenService } from '../auth/tokens.js';
 import { LoginFailure } from '../entities/login-failure.entity.js';
@@ -45,7 +46,8 @@ export class AuthService {
     await this.assertNotThrottled(em, email);
 
     const user = email ? await em.findOne(User, { email }, { populate: ['passwordHash'] }) : null;
-    const valid = user ? await this.passwords.verify(password, user.passwordHash) : await this.passwords.verifyNobody(password);
+    // bcrypt would compare only the first 72 bytes: a longer password must fail, not match a prefix.
+    const valid = user && isPasswordLength(password) ? await this.passwords.verify(password, user.passwordHash) : await this.passwords.verifyNobody(password);
     if (!user || !valid) {
       await em.insert(LoginFailure, { email: email.slice(0, 254), source: attempt.source?.slice(0, 64) ?? null, createdAt: new Date() } as LoginFailure);
       throw new DomainError('UNAUTHENTICATED', MESSAGES.badCredentials);

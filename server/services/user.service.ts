@@ -13,6 +13,7 @@ import {
   checkPassword,
   checkRoles,
   checkSearch,
+  isPasswordLength,
   type NotificationPreferences,
 } from '../domain/validation.js';
 import type { PasswordHasher } from '../auth/passwords.js';
@@ -199,7 +200,8 @@ export class UserService {
       } else {
         const stored = await ctx.em.findOne(User, me.id, { populate: ['passwordHash'] });
         if (!stored) throw notFound('user');
-        if (!(await this.passwords.verify(data.currentPassword, stored.passwordHash))) problems.add('currentPassword', 'is incorrect');
+        const matches = isPasswordLength(data.currentPassword) && (await this.passwords.verify(data.currentPassword, stored.passwordHash));
+        if (!matches) problems.add('currentPassword', 'is incorrect');
       }
     }
     if (!problems.empty) throw new ValidationError(problems.fields);

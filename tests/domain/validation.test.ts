@@ -141,6 +141,11 @@ describe('checkPassword', () => {
     expect(valueOf(checkPassword('  spaced out  '))).toBe('  spaced out  ');
   });
 
+  it('measures the minimum in bytes too: 8 bytes of "é" (4 characters) pass, 7 bytes do not', () => {
+    expect(valueOf(checkPassword('éééé'))).toBe('éééé');
+    expect(problemOf(checkPassword('ééé' + 'x'))).toMatch(/at least 8 bytes/);
+  });
+
   it('accepts 72 bytes and refuses 73 (ASCII)', () => {
     expect(valueOf(checkPassword('p'.repeat(72)))).toBe('p'.repeat(72));
     expect(problemOf(checkPassword('p'.repeat(73)))).toMatch(/72/);

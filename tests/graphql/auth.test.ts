@@ -146,6 +146,17 @@ describe('login', () => {
   });
 });
 
+describe('login with a password longer than bcrypt reads', () => {
+  it('fails for the stored 72 bytes followed by anything: bcrypt would have ignored the rest', async () => {
+    const password = 'p'.repeat(72);
+    const user = await makeUser(server, { password });
+    const longer = await server.gql(LOGIN, { email: user.email, password: `${password}extra` });
+    expect(longer.errors?.[0]).toMatchObject({ message: BAD_CREDENTIALS, extensions: { code: 'UNAUTHENTICATED' } });
+    const exact = await server.gql(LOGIN, { email: user.email, password });
+    expect(exact.errors).toBeUndefined();
+  });
+});
+
 describe('login throttling', () => {
   const fail = (email: string) => server.gql(LOGIN, { email, password: 'a wrong password' });
 
