@@ -36,7 +36,12 @@ export function readEnvironment(env: NodeJS.ProcessEnv = process.env, root = ROO
   return { ...fromFile, ...env };
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv, root = ROOT_DIR): Config {
+export interface LoadOptions {
+  /** The server signs tokens; the operator CLI does not, so it may run in production without JWT_SECRET. */
+  signsTokens?: boolean;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv, root = ROOT_DIR, options: LoadOptions = {}): Config {
   const problems: string[] = [];
   const production = env.NODE_ENV === 'production';
 
@@ -52,7 +57,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, root = ROOT_DIR): Config {
   if (jwtSecret !== undefined && jwtSecret.length < JWT_SECRET_MIN_LENGTH) {
     problems.push(`JWT_SECRET must be at least ${JWT_SECRET_MIN_LENGTH} characters`);
   }
-  if (jwtSecret === undefined && production) {
+  if (jwtSecret === undefined && production && options.signsTokens !== false) {
     problems.push(`JWT_SECRET is required when NODE_ENV=production (at least ${JWT_SECRET_MIN_LENGTH} random characters)`);
   }
 

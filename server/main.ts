@@ -12,6 +12,7 @@ import { databaseSource, openDatabase, redactUrl } from './db/database.js';
 import { User } from './entities/user.entity.js';
 import { startHttpServer } from './http.js';
 import { consoleLogger } from './logger.js';
+import { startControlServer, type ControlServer } from './operator/control-server.js';
 
 const log = consoleLogger();
 
@@ -24,10 +25,14 @@ async function main(): Promise<void> {
   for (const name of database.migrationsApplied) log.info(`Applied migration ${name}`);
 
   let server;
+  let control: ControlServer | undefined;
   try {
     const app = createApp(database, { jwtKey, jwtExpiresInSeconds: config.jwtExpiresInSeconds, bcryptRounds: config.bcryptRounds });
+    // The embedded database is ours alone: the operator's CLI reaches it through this process.
+    if (database.kind === 'embedded') control = await startControlServer(config.dataDir, database.orm, app.services, log);
     server = await startHttpServer(app, { host: config.host, port: config.port, production: config.production, logger: log });
   } catch (error) {
+    await control?.close();
     await database.close();
     throw error;
   }
@@ -50,6 +55,7 @@ async function main(): Promise<void> {
     log.info(`${signal}: finishing requests in flight, then closing the database`);
     try {
       await server.close();
+      await control?.close();
       await database.close();
       log.info('Stopped');
       process.exit(0);

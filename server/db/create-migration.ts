@@ -6,12 +6,12 @@
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT_DIR } from '../config.js';
-import { openDatabase } from './database.js';
+import { migratorOf, openDatabase } from './database.js';
 
 const dir = join(ROOT_DIR, 'server/migrations');
 const database = await openDatabase({ kind: 'memory' }, { purpose: 'migration generator' });
 try {
-  const result = await database.orm.getMigrator().createMigration(dir, false, false);
+  const result = await (await migratorOf(database.orm)).createMigration(dir, false, false);
   if (!result.fileName) {
     console.log('No changes: the migrations already match the entities.');
   } else {

@@ -1,7 +1,9 @@
 import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { MikroORM } from '@mikro-orm/postgresql';
+import type { Migrator } from '@mikro-orm/migrations';
 import { ormOptions } from '../../mikro-orm.config.js';
+import { MIGRATIONS } from '../migrations/index.js';
 import { DataDirLock } from './data-dir-lock.js';
 import { DatabaseUnavailableError, isConnectionFailure } from './connection-errors.js';
 
@@ -35,12 +37,11 @@ export async function openDatabase(source: DatabaseSource, options: OpenOptions)
   let lock: DataDirLock | undefined;
   let pglite: PGlite | undefined;
   try {
-    if (source.kind === 'embedded') {
-      lock = DataDirLock.acquire(source.dataDir, options.purpose);
-      pglite = new PGlite(join(source.dataDir, 'pgdata'));
-      await pglite.waitReady;
-    } else if (source.kind === 'memory') {
-      pglite = new PGlite();
+    if (source.kind !== 'postgres') {
+      // Loaded only for the embedded database: a PostgreSQL process never pays for it.
+      const { PGlite } = await import('@electric-sql/pglite');
+      if (source.kind === 'embedded') lock = DataDirLock.acquire(source.dataDir, options.purpose);
+      pglite = source.kind === 'embedded' ? new PGlite(join(source.dataDir, 'pgdata')) : new PGlite();
       await pglite.waitReady;
     }
     const orm = await MikroORM.init(
@@ -103,6 +104,27 @@ class OpenDatabase implements Database {
   }
 }
 
+/** The ORM's migrator, registering the extension the first time it is needed. */
+export async function migratorOf(orm: MikroORM): Promise<Migrator> {
+  const { Migrator } = await import('@mikro-orm/migrations');
+  if (!orm.config.getExtension('@mikro-orm/migrator')) Migrator.register(orm);
+  return orm.getMigrator() as Migrator;
+}
+
+/** Committed migrations that this database has not run yet (all of them on an empty database). */
+async function pendingMigrations(orm: MikroORM): Promise<string[]> {
+  const table = orm.config.get('migrations').tableName ?? 'mikro_orm_migrations';
+  let executed: Set<string>;
+  try {
+    const rows = await orm.em.getConnection().execute<{ name: string }[]>(`select "name" from "${table}"`);
+    executed = new Set(rows.map((r) => r.name.replace(/\.[jt]s$/, '')));
+  } catch (error) {
+    if ((error as { code?: string }).code === '42P01') return MIGRATIONS.map((m) => m.name); // no table yet
+    throw error;
+  }
+  return MIGRATIONS.map((m) => m.name).filter((name) => !executed.has(name));
+}
+
 /**
  * Applies pending migrations. On PostgreSQL several instances may start at once, so the whole
  * run (including the creation of the migrations table) happens while holding a session-level
@@ -110,7 +132,8 @@ class OpenDatabase implements Database {
  * The embedded database has a single process by construction (the data-dir lock).
  */
 async function migrate(orm: MikroORM, shared: boolean): Promise<string[]> {
-  const migrator = orm.getMigrator();
+  if ((await pendingMigrations(orm)).length === 0) return [];
+  const migrator = await migratorOf(orm);
   const names = (applied: { name: string }[]) => applied.map((m) => m.name);
   if (!shared) return names(await migrator.up());
   const knex = orm.em.getConnection().getKnex();

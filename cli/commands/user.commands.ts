@@ -1,0 +1,155 @@
+import type { Argv } from 'yargs';
+import type { CreateUserData, UpdateUserData } from '../../server/services/user.service.js';
+import { CliUsageError, examples, printJson, userJson, userPageJson, userTable, userText } from '../output.js';
+import type { CommandContext } from '../command-context.js';
+
+/** ./scripts/user: create, update, delete, list, get. Each parses its flags and runs one operation. */
+export function userCommands(yargs: Argv, context: CommandContext): Argv {
+  return yargs
+    .option('json', { type: 'boolean', describe: 'Print machine-readable JSON on stdout, and nothing else there' })
+    .command(
+      'create',
+      'Create a user',
+      (y) =>
+        withUserFields(y)
+          .demandOption('name')
+          .demandOption('email')
+          .epilogue(
+            examples([
+              ['Create a user:', './scripts/user create --name "Admin User" --email "admin@example.com" --password "securepassword" --roles admin,user'],
+              [
+                'With every parameter:',
+                `./scripts/user create \\\n    --name "Admin User" \\\n    --email "admin@example.com" \\\n    --password "securepassword" \\\n    --roles admin,user \\\n    --client-list 1,2,3 \\\n    --notification-preferences '{"email":true,"ui":true}'`,
+              ],
+              [
+                'Initial system setup (the first admin):',
+                './scripts/user create \\\n    --name "Admin User" \\\n    --email "admin@example.com" \\\n    --password "securepassword" \\\n    --roles admin',
+              ],
+              ['Without the password on the command line:', 'printf %s "$PASSWORD" | ./scripts/user create --name "Ada" --email "ada@example.com" --password-stdin'],
+            ]),
+          ),
+      (argv) =>
+        context.execute(async (runtime, io) => {
+          const password = await context.password(argv, true);
+          const input: CreateUserData = {
+            name: argv.name!,
+            email: argv.email!,
+            password: password!,
+            roles: argv.roles === undefined ? undefined : splitList(argv.roles),
+            clientIds: argv['client-list'] === undefined ? undefined : parseClientList(argv['client-list']),
+            notificationPreferences: argv['notification-preferences'] === undefined ? undefined : parsePreferences(argv['notification-preferences']),
+          };
+          const user = await runtime.run('users.create', { input });
+          argv.json ? printJson(io, userJson(user)) : io.out(`Created user ${user.id}\n${userText(user)}`);
+        }),
+    )
+    .command(
+      'update <user_id>',
+      'Update a user: only the flags given change',
+      (y) =>
+        withUserFields(withUserId(y))
+          .epilogue(
+            examples([
+              ['Rename and set a new password:', './scripts/user update 1 --name "Updated Name" --password "newpassword"'],
+              ['Several parameters:', './scripts/user update 1 \\\n    --name "Updated Name" \\\n    --email "updated@example.com" \\\n    --roles admin,user'],
+              ["Reset a user's password:", './scripts/user update 1 --password "newpassword"'],
+              ['Grant admin privileges:', './scripts/user update 1 --roles admin,user'],
+              ['Clear the client list:', './scripts/user update 1 --client-list ""'],
+            ]),
+          ),
+      (argv) =>
+        context.execute(async (runtime, io) => {
+          const input: UpdateUserData = {
+            name: argv.name,
+            email: argv.email,
+            password: await context.password(argv, false),
+            roles: argv.roles === undefined ? undefined : splitList(argv.roles),
+            clientIds: argv['client-list'] === undefined ? undefined : parseClientList(argv['client-list']),
+            notificationPreferences: argv['notification-preferences'] === undefined ? undefined : parsePreferences(argv['notification-preferences']),
+          };
+          const user = await runtime.run('users.update', { id: context.id(argv.user_id, 'user_id'), input });
+          argv.json ? printJson(io, userJson(user)) : io.out(`Updated user ${user.id}\n${userText(user)}`);
+        }),
+    )
+    .command(
+      'delete <user_id>',
+      'Delete a user',
+      (y) => withUserId(y).epilogue(examples([['Delete user 1:', './scripts/user delete 1']])),
+      (argv) =>
+        context.execute(async (runtime, io) => {
+          const id = await runtime.run('users.delete', { id: context.id(argv.user_id, 'user_id') });
+          argv.json ? printJson(io, { id, deleted: true }) : io.out(`Deleted user ${id}\n`);
+        }),
+    )
+    .command(
+      'list',
+      'List users, a page at a time',
+      (y) =>
+        y
+          .option('skip', { type: 'number', default: 0, describe: 'Number of users to skip' })
+          .option('limit', { type: 'number', default: 100, describe: 'Maximum number of users to return (1 to 1000)' })
+          .option('search', { type: 'string', describe: 'Only users whose name or email contains this text (any case)' })
+          .epilogue(
+            examples([
+              ['The first 100 users:', './scripts/user list'],
+              ['The next page of users whose name or email contains "example.com":', './scripts/user list --skip 100 --limit 100 --search example.com'],
+              ['Every user as JSON, for scripts:', './scripts/user list --limit 1000 --json'],
+            ]),
+          ),
+      (argv) =>
+        context.execute(async (runtime, io) => {
+          const page = await runtime.run('users.list', { query: { skip: argv.skip, limit: argv.limit, search: argv.search } });
+          argv.json ? printJson(io, userPageJson(page)) : io.out(userTable(page));
+        }),
+    )
+    .command(
+      'get <user_id>',
+      'Show a user',
+      (y) => withUserId(y).epilogue(examples([['Show user 1:', './scripts/user get 1'], ['As JSON:', './scripts/user get 1 --json']])),
+      (argv) =>
+        context.execute(async (runtime, io) => {
+          const user = await runtime.run('users.get', { id: context.id(argv.user_id, 'user_id') });
+          argv.json ? printJson(io, userJson(user)) : io.out(userText(user));
+        }),
+    )
+    .demandCommand(1, 'Name a command: create, update, delete, list or get');
+}
+
+function withUserId<T>(y: Argv<T>) {
+  return y.positional('user_id', { type: 'string', describe: 'ID of the user', demandOption: true });
+}
+
+function withUserFields<T>(y: Argv<T>) {
+  return y
+    .option('name', { type: 'string', describe: "User's full name" })
+    .option('email', { type: 'string', describe: "User's email address (used for login)" })
+    .option('password', { type: 'string', describe: "User's password (8 to 72 bytes)" })
+    .option('password-stdin', { type: 'boolean', describe: 'Read the password from standard input (one trailing newline is dropped)' })
+    .option('roles', { type: 'string', describe: 'Comma-separated roles: admin, user (default on create: user)' })
+    .option('client-list', { type: 'string', describe: 'Comma-separated client IDs ("" clears the list on update)' })
+    .option('notification-preferences', { type: 'string', describe: 'JSON such as {"email":true,"ui":true}' })
+    .conflicts('password', 'password-stdin');
+}
+
+function splitList(text: string): string[] {
+  return text
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== '');
+}
+
+/** "1,2,3" → [1, 2, 3]; "" → []. Anything but positive integers is refused here, before any work. */
+function parseClientList(text: string): number[] {
+  const parts = splitList(text);
+  const bad = parts.filter((part) => !/^[1-9][0-9]*$/.test(part));
+  if (bad.length > 0) throw new CliUsageError(`--client-list must be comma-separated client IDs (positive integers); not: ${bad.join(', ')}`);
+  return parts.map(Number);
+}
+
+function parsePreferences(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new CliUsageError(`--notification-preferences must be JSON such as '{"email":true,"ui":false}'`);
+  }
+}

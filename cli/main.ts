@@ -1,0 +1,49 @@
+/**
+ * The operator CLI: `./scripts/user …` and `./scripts/client …` (CONTRACT.md §2). It runs the same
+ * services as the API, in this process, as the system actor: no server needs to be running. While
+ * the server holds the embedded database, the commands run through it instead (cli/runtime.ts).
+ */
+import yargs from 'yargs';
+import { clientCommands } from './commands/client.commands.js';
+import { userCommands } from './commands/user.commands.js';
+import { createCommandContext } from './command-context.js';
+import { CliUsageError, processIo } from './output.js';
+
+const GROUPS = { user: userCommands, client: clientCommands } as const;
+
+async function main(args: string[]): Promise<number> {
+  const [group, ...rest] = args;
+  if (group !== 'user' && group !== 'client') {
+    processIo.err('Usage: ./scripts/user <command> or ./scripts/client <command> (add --help)\n');
+    return 1;
+  }
+  const context = createCommandContext(processIo, process.env);
+  const parser = yargs(rest)
+    .scriptName(`./scripts/${group}`)
+    .usage(`Usage: $0 <command> [options]`)
+    .strict()
+    .help()
+    .alias('help', 'h')
+    .version(false)
+    .wrap(null)
+    .fail((message, error) => {
+      throw error ?? new CliUsageError(message);
+    });
+  try {
+    await GROUPS[group](parser, context).parseAsync();
+  } catch (error) {
+    if (!(error instanceof CliUsageError)) throw error;
+    const command = ['create', 'update', 'delete', 'list', 'get'].includes(rest[0] ?? '') ? ` ${rest[0]}` : '';
+    processIo.err(`Error: ${error.message} (see ./scripts/${group}${command} --help)\n`);
+    return 1;
+  }
+  return context.exitCode;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`Error: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);

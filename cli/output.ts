@@ -1,0 +1,128 @@
+import { assertNever } from '../server/domain/access.js';
+import type { ErrorCode } from '../server/domain/errors.js';
+import type { ClientRecord, UserPageRecord, UserRecord } from '../server/operator/records.js';
+
+/** Where a command writes: the process's streams, or buffers in tests. */
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+  readStdin(): Promise<string>;
+}
+
+export const processIo: Io = {
+  out: (text) => void process.stdout.write(text),
+  err: (text) => void process.stderr.write(text),
+  readStdin: async () => {
+    if (process.stdin.isTTY) throw new CliUsageError('--password-stdin needs the password on standard input (e.g. printf %s "$PASSWORD" | ./scripts/user …)');
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks).toString('utf8');
+  },
+};
+
+/** A mistake in the command line itself (exit 1). */
+export class CliUsageError extends Error {
+  override readonly name = 'CliUsageError';
+}
+
+/** CONTRACT.md §2: 1 invalid arguments or input; 3 not found; 4 already exists, conflict or last admin; 5 database unreachable. */
+export function exitCodeFor(code: ErrorCode): number {
+  switch (code) {
+    case 'NOT_FOUND':
+      return 3;
+    case 'ALREADY_EXISTS':
+    case 'CONFLICT':
+    case 'LAST_ADMIN':
+      return 4;
+    case 'DATABASE_UNAVAILABLE':
+      return 5;
+    case 'BAD_USER_INPUT':
+    case 'UNAUTHENTICATED':
+    case 'FORBIDDEN':
+    case 'TOO_MANY_REQUESTS':
+    case 'INTERNAL_SERVER_ERROR':
+      return 1;
+    default:
+      return assertNever(code);
+  }
+}
+
+/** The API's field names as the CLI's flags, so that a message points at what to retype. */
+const FLAG_FOR_FIELD: Record<string, string> = {
+  clientIds: '--client-list',
+  notificationPreferences: '--notification-preferences',
+  name: '--name',
+  email: '--email',
+  password: '--password',
+  roles: '--roles',
+  id: 'id',
+  skip: '--skip',
+  limit: '--limit',
+  search: '--search',
+};
+
+export function describeFields(fields: Record<string, string>): string {
+  return Object.entries(fields)
+    .map(([field, problem]) => `${FLAG_FOR_FIELD[field] ?? field}: ${problem}`)
+    .join('; ');
+}
+
+// --json shapes (CONTRACT.md §2)
+
+export function userJson(user: UserRecord): Record<string, unknown> {
+  const { clients: _names, ...json } = user;
+  return json;
+}
+
+export const userPageJson = (page: UserPageRecord) => ({ items: page.items.map(userJson), total: page.total, skip: page.skip, limit: page.limit });
+
+export const printJson = (io: Io, value: unknown): void => io.out(`${JSON.stringify(value, null, 2)}\n`);
+
+// Readable output
+
+/** A --help epilogue: each example on its own lines, copyable as written (yargs' columns would cut them). */
+export function examples(entries: [string, string][]): string {
+  return `Examples:\n${entries.map(([what, command]) => `  ${what}\n    ${command}`).join('\n\n')}`;
+}
+
+export function userText(user: UserRecord): string {
+  const clients = user.clients.length === 0 ? 'none' : user.clients.map((c) => `${c.name} (${c.id})`).join(', ');
+  const prefs = user.notificationPreferences;
+  return lines([
+    `User ${user.id}`,
+    ['Name', user.name],
+    ['Email', user.email],
+    ['Roles', user.roles.join(', ')],
+    ['Client list', clients],
+    ['Notifications', `email ${prefs.email ? 'on' : 'off'}, in-app ${prefs.ui ? 'on' : 'off'}`],
+    ['Created', user.createdAt],
+    ['Updated', user.updatedAt],
+    ['Last login', user.lastLoginAt ?? 'never'],
+  ]);
+}
+
+export function clientText(client: ClientRecord): string {
+  return lines([`Client ${client.id}`, ['Name', client.name], ['Created', client.createdAt], ['Updated', client.updatedAt]]);
+}
+
+export function userTable(page: UserPageRecord): string {
+  const rows = page.items.map((u) => [String(u.id), u.name, u.email, u.roles.join(','), u.clientIds.join(',') || '-']);
+  const shown = page.items.length === 0 ? 'No users' : `Users ${page.skip + 1}-${page.skip + page.items.length}`;
+  return `${table(['ID', 'NAME', 'EMAIL', 'ROLES', 'CLIENTS'], rows)}${shown} of ${page.total} (skip ${page.skip}, limit ${page.limit})\n`;
+}
+
+export function clientTable(clients: ClientRecord[]): string {
+  const rows = clients.map((c) => [String(c.id), c.name, c.createdAt]);
+  return `${table(['ID', 'NAME', 'CREATED'], rows)}${clients.length} client${clients.length === 1 ? '' : 's'}\n`;
+}
+
+function lines(entries: (string | [string, string])[]): string {
+  return `${entries.map((e) => (typeof e === 'string' ? e : `  ${`${e[0]}:`.padEnd(15)} ${e[1]}`)).join('\n')}\n`;
+}
+
+function table(header: string[], rows: string[][]): string {
+  if (rows.length === 0) return '';
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const format = (row: string[]) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ');
+  return `${[header, ...rows].map(format).join('\n')}\n`;
+}

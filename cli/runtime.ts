@@ -1,0 +1,76 @@
+import { existsSync } from 'node:fs';
+import { PasswordHasher } from '../server/auth/passwords.js';
+import type { Config } from '../server/config.js';
+import { currentHolder, DataDirLockedError } from '../server/db/data-dir-lock.js';
+import { openDatabase, type Database } from '../server/db/database.js';
+import { systemActor } from '../server/domain/actor.js';
+import { runOperation, type OperationName, type OperationPayload, type OperationResult, type OperatorServices } from '../server/operator/operations.js';
+import { controlSocketPath } from '../server/operator/protocol.js';
+import { ClientService } from '../server/services/client.service.js';
+import { UserService } from '../server/services/user.service.js';
+import { callControlServer, NoControlServerError } from './control-client.js';
+
+/** Runs the operator's operations: in this process on its own database connection, or through the server. */
+export interface OperatorRuntime {
+  run<K extends OperationName>(op: K, payload: OperationPayload<K>): Promise<OperationResult<K>>;
+  close(): Promise<void>;
+}
+
+const PURPOSE = 'the operator CLI (./scripts/user or ./scripts/client)';
+/** How long to wait for another CLI command to finish with the embedded database. */
+const WAIT_FOR_DATA_DIR_MS = 15_000;
+
+/**
+ * PostgreSQL: connect directly (any number of processes may). Embedded: if the server holds the
+ * data directory, run through its control socket; otherwise open the data directory ourselves
+ * (waiting a little if another CLI command holds it). Never opens it a second time.
+ */
+export async function openRuntime(config: Config): Promise<OperatorRuntime> {
+  if (config.databaseUrl) return localRuntime(config, await openDatabase({ kind: 'postgres', url: config.databaseUrl, poolMax: 2 }, { purpose: PURPOSE }));
+
+  const socket = controlSocketPath(config.dataDir);
+  const deadline = Date.now() + WAIT_FOR_DATA_DIR_MS;
+  for (;;) {
+    const holder = currentHolder(config.dataDir);
+    if (holder && existsSync(socket)) return remoteRuntime(socket);
+    if (!holder) {
+      try {
+        return localRuntime(config, await openDatabase({ kind: 'embedded', dataDir: config.dataDir }, { purpose: PURPOSE }));
+      } catch (error) {
+        if (!(error instanceof DataDirLockedError)) throw error;
+      }
+    }
+    // Held by a server still starting, or by another CLI command: it will be ours shortly.
+    if (Date.now() > deadline) {
+      const current = currentHolder(config.dataDir);
+      if (current) throw new DataDirLockedError(config.dataDir, current);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+function localRuntime(config: Config, database: Database): OperatorRuntime {
+  const services: OperatorServices = { users: new UserService(new PasswordHasher(config.bcryptRounds)), clients: new ClientService() };
+  return {
+    run<K extends OperationName>(op: K, payload: OperationPayload<K>): Promise<OperationResult<K>> {
+      return runOperation(services, { em: database.orm.em.fork(), actor: systemActor('cli') }, op, payload);
+    },
+    close: () => database.close(),
+  };
+}
+
+function remoteRuntime(socket: string): OperatorRuntime {
+  return {
+    async run<K extends OperationName>(op: K, payload: OperationPayload<K>): Promise<OperationResult<K>> {
+      try {
+        return await callControlServer(socket, op, payload);
+      } catch (error) {
+        if (error instanceof NoControlServerError) {
+          throw new Error('The server holding the embedded database stopped answering; run the command again');
+        }
+        throw error;
+      }
+    },
+    close: async () => undefined,
+  };
+}

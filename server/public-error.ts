@@ -1,0 +1,27 @@
+import { randomUUID } from 'node:crypto';
+import { isConnectionFailure } from './db/connection-errors.js';
+import { MESSAGES, isDomainError, type ErrorCode } from './domain/errors.js';
+
+/** An error as it may be shown to a caller: a contract code, a message for people, safe details. */
+export interface PublicError {
+  code: ErrorCode;
+  message: string;
+  details: Record<string, unknown>;
+}
+
+export interface InternalErrorLog {
+  error(message: string, error: unknown): void;
+}
+
+/**
+ * Every edge (GraphQL, the operator's control socket, the CLI) turns failures into what a caller
+ * sees here: domain errors keep code, message and details; an unreachable database is
+ * DATABASE_UNAVAILABLE; anything else is logged with a reference and shown only as that reference.
+ */
+export function toPublicError(error: unknown, log: InternalErrorLog): PublicError {
+  if (isDomainError(error)) return { code: error.code, message: error.message, details: { ...error.details } };
+  if (isConnectionFailure(error)) return { code: 'DATABASE_UNAVAILABLE', message: MESSAGES.databaseUnavailable, details: {} };
+  const reference = randomUUID();
+  log.error(`Internal error ${reference}`, error);
+  return { code: 'INTERNAL_SERVER_ERROR', message: `${MESSAGES.internal} (reference ${reference})`, details: { reference } };
+}
