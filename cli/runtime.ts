@@ -7,6 +7,7 @@ import { systemActor } from '../server/domain/actor.js';
 import { runOperation, type OperationName, type OperationPayload, type OperationResult, type OperatorServices } from '../server/operator/operations.js';
 import { controlSocketPath } from '../server/operator/protocol.js';
 import { ClientService } from '../server/services/client.service.js';
+import { serviceContext } from '../server/services/scoped-context.js';
 import { UserService } from '../server/services/user.service.js';
 import { callControlServer, NoControlServerError } from './control-client.js';
 
@@ -53,7 +54,7 @@ function localRuntime(config: Config, database: Database): OperatorRuntime {
   const services: OperatorServices = { users: new UserService(new PasswordHasher(config.bcryptRounds)), clients: new ClientService() };
   return {
     run<K extends OperationName>(op: K, payload: OperationPayload<K>): Promise<OperationResult<K>> {
-      return runOperation(services, { em: database.orm.em.fork(), actor: systemActor('cli') }, op, payload);
+      return runOperation(services, serviceContext(database.orm.em.fork(), systemActor('cli')), op, payload);
     },
     close: () => database.close(),
   };

@@ -5,37 +5,57 @@ import { TokenService } from './auth/tokens.js';
 import type { Database } from './db/database.js';
 import { ANONYMOUS, type Actor } from './domain/actor.js';
 import { isDomainError, type DomainError } from './domain/errors.js';
-import type { RequestContext } from './graphql/context.js';
+import { NO_SESSION_COOKIE, type RequestContext, type SessionCookie } from './graphql/context.js';
 import { buildGraphQLSchema } from './graphql/schema.js';
 import { AuthService } from './services/auth.service.js';
 import { ClientService } from './services/client.service.js';
+import { NotificationService } from './services/notification.service.js';
+import { serviceContext } from './services/scoped-context.js';
+import { TicketService } from './services/ticket.service.js';
 import { UserService } from './services/user.service.js';
 
 export interface Services {
   readonly users: UserService;
   readonly clients: ClientService;
   readonly auth: AuthService;
+  readonly tickets: TicketService;
+  readonly notifications: NotificationService;
 }
 
 export interface AppOptions {
   jwtKey: KeyObject;
   jwtExpiresInSeconds: number;
   bcryptRounds: number;
+  /** Where people reach the console: links in emails point there. */
+  publicUrl: string;
+  /** Called when a committed change queued emails (the outbox worker may start at once). */
+  onEmailQueued?: () => void;
 }
 
 export interface App {
   readonly database: Database;
   readonly services: Services;
   readonly schema: GraphQLSchema;
-  /** A fresh unit of work and the actor a bearer token (if any) speaks for. */
-  createRequestContext(request: { token: string | null; source: string | null }): Promise<RequestContext>;
+  /**
+   * A fresh unit of work and the actor a token (if any) speaks for. `session` lets login and logout
+   * start and end a browser session; the transport decides what that means.
+   */
+  createRequestContext(request: { token: string | null; source: string | null; session?: SessionCookie }): Promise<RequestContext>;
 }
 
 /** The services on a database, with no transport: used by the HTTP server and by the CLI. */
 export function createServices(options: AppOptions): Services {
   const passwords = new PasswordHasher(options.bcryptRounds);
   const tokens = new TokenService(options.jwtKey, options.jwtExpiresInSeconds);
-  return { users: new UserService(passwords), clients: new ClientService(), auth: new AuthService(passwords, tokens) };
+  const publicUrl = options.publicUrl.replace(/\/+$/, '');
+  const notifications = new NotificationService({ ticketUrl: (id) => `${publicUrl}/tickets/${id}`, onEmailQueued: options.onEmailQueued });
+  return {
+    users: new UserService(passwords),
+    clients: new ClientService(),
+    auth: new AuthService(passwords, tokens),
+    tickets: new TicketService(notifications),
+    notifications,
+  };
 }
 
 export function createApp(database: Database, options: AppOptions, schema: GraphQLSchema = buildGraphQLSchema()): App {
@@ -45,7 +65,7 @@ export function createApp(database: Database, options: AppOptions, schema: Graph
     database,
     services,
     schema,
-    async createRequestContext({ token, source }) {
+    async createRequestContext({ token, source, session = NO_SESSION_COOKIE }) {
       const em = database.orm.em.fork();
       let actor: Actor = ANONYMOUS;
       let authProblem: DomainError | undefined;
@@ -57,7 +77,8 @@ export function createApp(database: Database, options: AppOptions, schema: Graph
           authProblem = error;
         }
       }
-      return { em, actor, authProblem, source, services };
+      // The actor's client scope is bound to this unit of work's data-layer filter here, once.
+      return { ...serviceContext(em, actor), authProblem, source, services, session };
     },
   };
 }

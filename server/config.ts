@@ -18,6 +18,11 @@ export interface Config {
   host: string;
   port: number;
   production: boolean;
+  /** Where people reach the console (links in emails); default http://HOST:PORT. */
+  publicUrl: string;
+  /** smtp:// or smtps:// URL; undefined: emails are written to the server log. */
+  smtpUrl: string | undefined;
+  emailFrom: string;
 }
 
 export class ConfigError extends Error {
@@ -70,16 +75,25 @@ export function loadConfig(env: NodeJS.ProcessEnv, root = ROOT_DIR, options: Loa
   const port = parseInteger(env.PORT, 4000);
   if (port === null || port < 0 || port > 65535) problems.push('PORT must be an integer from 0 to 65535');
 
+  const publicUrl = nonEmpty(env.PUBLIC_URL);
+  if (publicUrl !== undefined && !/^https?:\/\/[^/]+/.test(publicUrl)) problems.push('PUBLIC_URL must be an http:// or https:// URL');
+  const smtpUrl = nonEmpty(env.SMTP_URL);
+  if (smtpUrl !== undefined && !/^smtps?:\/\//.test(smtpUrl)) problems.push('SMTP_URL must start with smtp:// or smtps://');
+
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  const host = nonEmpty(env.HOST) ?? '127.0.0.1';
   return {
     databaseUrl,
     dataDir,
     jwtSecret,
     jwtExpiresInSeconds: jwtExpiresInSeconds!,
     bcryptRounds: bcryptRounds!,
-    host: nonEmpty(env.HOST) ?? '127.0.0.1',
+    host,
     port: port!,
     production,
+    publicUrl: (publicUrl ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`).replace(/\/+$/, ''),
+    smtpUrl,
+    emailFrom: nonEmpty(env.EMAIL_FROM) ?? 'Tracker System <tracker@localhost>',
   };
 }
 

@@ -1,9 +1,14 @@
+import { createReadStream, existsSync, type Stats } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { extname, join, normalize, sep } from 'node:path';
+import type { TLSSocket } from 'node:tls';
+import { fileURLToPath } from 'node:url';
 import { ApolloServer, HeaderMap, type HTTPGraphQLRequest } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { App } from './app.js';
-import type { RequestContext } from './graphql/context.js';
+import type { RequestContext, SessionCookie } from './graphql/context.js';
 import { createErrorFormatter } from './graphql/errors.js';
 import type { Logger } from './logger.js';
 
@@ -16,6 +21,8 @@ export interface HttpOptions {
   maxBodyBytes?: number;
   /** How long shutdown waits for requests in flight before cutting connections. */
   drainTimeoutMs?: number;
+  /** The built console (a static SPA) served at `/`; default console/build of this repository. */
+  consoleDir?: string;
 }
 
 export interface RunningServer {
@@ -26,6 +33,29 @@ export interface RunningServer {
 }
 
 const DEFAULT_MAX_BODY = 1024 * 1024;
+const DEFAULT_CONSOLE_DIR = fileURLToPath(new URL('../console/build/', import.meta.url));
+
+/** The browser session: an httpOnly cookie carrying the token that login issued. */
+export const SESSION_COOKIE = 'tracker_session';
+/** The console's page for every client-side route (adapter-static's fallback). */
+const CONSOLE_FALLBACK = 'index.html';
+/** Vite's content-hashed output: safe to cache for a year. */
+const IMMUTABLE_PREFIX = '/_app/immutable/';
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.webp': 'image/webp',
+  '.woff2': 'font/woff2',
+  '.txt': 'text/plain; charset=utf-8',
+  '.webmanifest': 'application/manifest+json',
+};
 
 class HttpError extends Error {
   constructor(
@@ -37,12 +67,16 @@ class HttpError extends Error {
 }
 
 /**
- * The only module that knows HTTP and Apollo: /graphql, /healthz and (for now) a page at / that
- * points to the API.
+ * The only module that knows HTTP and Apollo: /graphql, /healthz, and the admin console (a static
+ * single-page app) at every other GET path.
  */
 export async function startHttpServer(app: App, options: HttpOptions): Promise<RunningServer> {
   const { logger } = options;
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
+  const consoleDir = normalize(options.consoleDir ?? DEFAULT_CONSOLE_DIR);
+  if (!existsSync(join(consoleDir, CONSOLE_FALLBACK))) {
+    logger.warn(`The admin console is not built (no ${join(consoleDir, CONSOLE_FALLBACK)}): / shows a placeholder. Run npm run build:console.`);
+  }
   const apollo = new ApolloServer<RequestContext>({
     schema: app.schema,
     formatError: createErrorFormatter(logger),
@@ -86,7 +120,7 @@ export async function startHttpServer(app: App, options: HttpOptions): Promise<R
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname === '/graphql') return graphql(req, res, url);
     if (url.pathname === '/healthz') return health(req, res);
-    if (url.pathname === '/' && (req.method === 'GET' || req.method === 'HEAD')) return home(res);
+    if (req.method === 'GET' || req.method === 'HEAD') return consoleFile(req, res, url);
     sendJson(res, 404, { error: 'Not found' });
   }
 
@@ -109,12 +143,17 @@ export async function startHttpServer(app: App, options: HttpOptions): Promise<R
       }
     }
     const request: HTTPGraphQLRequest = { method: req.method, headers, search: url.search, body };
+    const session = new SessionCookieHeader(isHttps(req));
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: request,
-      context: () => app.createRequestContext({ token: bearerToken(req), source: req.socket.remoteAddress ?? null }),
+      context: () => app.createRequestContext({ token: requestToken(req), source: req.socket.remoteAddress ?? null, session }),
     });
     res.statusCode = response.status ?? 200;
     for (const [key, value] of response.headers) res.setHeader(key, value);
+    if (session.header) {
+      res.setHeader('Set-Cookie', session.header);
+      res.setHeader('Cache-Control', 'no-store');
+    }
     if (response.body.kind === 'complete') {
       res.end(response.body.string);
     } else {
@@ -130,13 +169,81 @@ export async function startHttpServer(app: App, options: HttpOptions): Promise<R
     sendJson(res, up ? 200 : 503, up ? { status: 'ok', database: 'up' } : { status: 'unavailable', database: 'down' });
   }
 
-  function home(res: ServerResponse): void {
+  /**
+   * The console: a file of the build when the path names one, else the SPA's fallback page for
+   * client-side routes. Hashed assets are cached for a year, everything else revalidated. A
+   * missing asset (a path with an extension) is a 404, not the page.
+   */
+  async function consoleFile(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    let pathname: string;
+    try {
+      pathname = decodeURIComponent(url.pathname);
+    } catch {
+      throw new HttpError(400, 'The path is not valid');
+    }
+    const relative = normalize(pathname).replace(/^[/\\]+/, '');
+    const file = join(consoleDir, relative);
+    if (pathname.includes('\0') || !(file + sep).startsWith(consoleDir.endsWith(sep) ? consoleDir : consoleDir + sep)) {
+      sendJson(res, 404, { error: 'Not found' });
+      return;
+    }
+    const found = relative === '' ? null : await fileStats(file);
+    if (found) return sendFile(req, res, file, found, pathname.startsWith(IMMUTABLE_PREFIX) ? 'public, max-age=31536000, immutable' : 'no-cache');
+    if (extname(pathname) !== '' && !pathname.endsWith('.html')) {
+      sendJson(res, 404, { error: 'Not found' });
+      return;
+    }
+    const page = join(consoleDir, CONSOLE_FALLBACK);
+    const pageStats = await fileStats(page);
+    if (!pageStats) return placeholder(res);
+    return sendFile(req, res, page, pageStats, 'no-cache');
+  }
+
+  async function sendFile(req: IncomingMessage, res: ServerResponse, file: string, stats: Stats, cacheControl: string): Promise<void> {
+    const type = CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream';
+    // adapter-static writes .br and .gz beside each file: send one when the browser takes it.
+    const accepted = String(req.headers['accept-encoding'] ?? '');
+    let body = file;
+    let size = stats.size;
+    for (const [encoding, suffix] of [['br', '.br'], ['gzip', '.gz']] as const) {
+      if (!new RegExp(`\\b${encoding}\\b`).test(accepted)) continue;
+      const packed = await fileStats(file + suffix);
+      if (packed) {
+        res.setHeader('Content-Encoding', encoding);
+        body = file + suffix;
+        size = packed.size;
+        break;
+      }
+    }
+    res.setHeader('Vary', 'Accept-Encoding');
+    res.setHeader('Content-Type', type);
+    res.setHeader('Content-Length', size);
+    res.setHeader('Cache-Control', cacheControl);
+    if (type.startsWith('text/html')) {
+      res.setHeader('X-Frame-Options', 'DENY');
+      res.setHeader('Referrer-Policy', 'same-origin');
+    }
+    res.statusCode = 200;
+    if (req.method === 'HEAD') {
+      res.end();
+      return;
+    }
+    await new Promise<void>((resolve, reject) => {
+      const stream = createReadStream(body);
+      stream.on('error', reject);
+      res.on('close', resolve);
+      stream.pipe(res);
+    });
+  }
+
+  function placeholder(res: ServerResponse): void {
     res.setHeader('Content-Type', 'text/html; charset=utf-8');
+    res.setHeader('Cache-Control', 'no-cache');
     res.end(
       '<!doctype html><html lang="en"><meta charset="utf-8"><title>Tracker System</title>' +
         '<body style="font-family:system-ui,sans-serif;max-width:40rem;margin:4rem auto;padding:0 1rem">' +
-        '<h1>Tracker System</h1><p>The GraphQL API is at <a href="/graphql"><code>/graphql</code></a> ' +
-        '(POST JSON with <code>Authorization: Bearer &lt;token&gt;</code>). Health: <a href="/healthz"><code>/healthz</code></a>.</p></body></html>',
+        '<h1>Tracker System</h1><p>The admin console is not built: run <code>npm run build:console</code> (or <code>npm start</code>, which builds it). ' +
+        'The GraphQL API is at <a href="/graphql"><code>/graphql</code></a>. Health: <a href="/healthz"><code>/healthz</code></a>.</p></body></html>',
     );
   }
 
@@ -178,6 +285,11 @@ export async function startHttpServer(app: App, options: HttpOptions): Promise<R
   };
 }
 
+/** The caller's token: the Authorization header when there is one, else the session cookie. */
+function requestToken(req: IncomingMessage): string | null {
+  return bearerToken(req) ?? sessionCookie(req);
+}
+
 function bearerToken(req: IncomingMessage): string | null {
   const header = req.headers.authorization?.trim();
   if (!header) return null;
@@ -185,6 +297,59 @@ function bearerToken(req: IncomingMessage): string | null {
   // A header that is not a well-formed bearer token must fail as an invalid token, even when it is
   // a valid token without the scheme: it is passed on marked, in a form no token can verify.
   return match ? match[1]! : `not-bearer ${header}`;
+}
+
+function sessionCookie(req: IncomingMessage): string | null {
+  const header = req.headers.cookie;
+  if (!header) return null;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === SESSION_COOKIE) {
+      const value = part.slice(eq + 1).trim();
+      return value === '' ? null : value;
+    }
+  }
+  return null;
+}
+
+function isHttps(req: IncomingMessage): boolean {
+  if ((req.socket as TLSSocket).encrypted) return true;
+  // Behind a TLS-terminating proxy. Trusting the header only ever makes the cookie stricter.
+  const forwarded = req.headers['x-forwarded-proto'];
+  return (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim().toLowerCase() === 'https';
+}
+
+/**
+ * What login and logout ask for, as one Set-Cookie header: httpOnly (scripts never see the
+ * token), SameSite=Strict (no cross-site request carries it; Apollo's CSRF prevention covers the
+ * rest), Secure over HTTPS, and lasting exactly as long as the token.
+ */
+class SessionCookieHeader implements SessionCookie {
+  header: string | undefined;
+
+  constructor(private readonly secure: boolean) {}
+
+  begin(token: string, expiresAt: Date): void {
+    const maxAge = Math.max(0, Math.floor((expiresAt.getTime() - Date.now()) / 1000));
+    this.header = this.cookie(token, maxAge);
+  }
+
+  end(): void {
+    this.header = this.cookie('', 0);
+  }
+
+  private cookie(value: string, maxAge: number): string {
+    return `${SESSION_COOKIE}=${value}; Max-Age=${maxAge}; Path=/; HttpOnly; SameSite=Strict${this.secure ? '; Secure' : ''}`;
+  }
+}
+
+async function fileStats(file: string): Promise<Stats | null> {
+  try {
+    const stats = await stat(file);
+    return stats.isFile() ? stats : null;
+  } catch {
+    return null;
+  }
 }
 
 function readBody(req: IncomingMessage, limit: number): Promise<string> {

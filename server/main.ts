@@ -11,6 +11,8 @@ import { DatabaseUnavailableError } from './db/connection-errors.js';
 import { databaseSource, openDatabase, redactUrl } from './db/database.js';
 import { User } from './entities/user.entity.js';
 import { startHttpServer } from './http.js';
+import { logMailer, smtpMailer } from './mail/mailer.js';
+import { OutboxWorker } from './mail/outbox-worker.js';
 import { consoleLogger } from './logger.js';
 import { startControlServer, type ControlServer } from './operator/control-server.js';
 
@@ -26,8 +28,17 @@ async function main(): Promise<void> {
 
   let server;
   let control: ControlServer | undefined;
+  const mailer = config.smtpUrl ? smtpMailer(config.smtpUrl, config.emailFrom) : logMailer(config.emailFrom, log);
+  const outbox = new OutboxWorker(database.orm, mailer, log);
+  if (!config.smtpUrl) log.info('SMTP_URL is not set: notification emails are written to this log');
   try {
-    const app = createApp(database, { jwtKey, jwtExpiresInSeconds: config.jwtExpiresInSeconds, bcryptRounds: config.bcryptRounds });
+    const app = createApp(database, {
+      jwtKey,
+      jwtExpiresInSeconds: config.jwtExpiresInSeconds,
+      bcryptRounds: config.bcryptRounds,
+      publicUrl: config.publicUrl,
+      onEmailQueued: () => outbox.nudge(),
+    });
     // The embedded database is ours alone: the operator's CLI reaches it through this process.
     if (database.kind === 'embedded') control = await startControlServer(config.dataDir, database.orm, app.services, log);
     server = await startHttpServer(app, { host: config.host, port: config.port, production: config.production, logger: log });
@@ -36,6 +47,7 @@ async function main(): Promise<void> {
     await database.close();
     throw error;
   }
+  outbox.start();
   log.info(`Tracker System listening on ${server.url} — GraphQL API at ${server.url}/graphql, health at ${server.url}/healthz`);
 
   if ((await database.orm.em.fork().count(User, {})) === 0) {
@@ -56,6 +68,8 @@ async function main(): Promise<void> {
     try {
       await server.close();
       await control?.close();
+      await outbox.stop();
+      mailer.close();
       await database.close();
       log.info('Stopped');
       process.exit(0);

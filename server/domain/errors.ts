@@ -27,6 +27,7 @@ export const MESSAGES = {
   invalidToken: 'The access token is not valid; sign in again',
   userNotFound: 'The user with this id does not exist in the system',
   clientNotFound: 'The client with this id does not exist in the system',
+  ticketNotFound: 'The ticket with this id does not exist in the system',
   emailTaken: 'A user with this email already exists',
   clientNameTaken: 'A client with this name already exists',
   lastAdmin: 'This change would leave the system without an admin: at least one user must keep the ADMIN role',
@@ -58,8 +59,9 @@ function describeFields(fields: FieldErrors): string {
   return parts.length > 0 ? `${MESSAGES.invalidInput} (${parts.join('; ')})` : MESSAGES.invalidInput;
 }
 
-export const notFound = (what: 'user' | 'client'): DomainError =>
-  new DomainError('NOT_FOUND', what === 'user' ? MESSAGES.userNotFound : MESSAGES.clientNotFound);
+const NOT_FOUND_MESSAGES = { user: MESSAGES.userNotFound, client: MESSAGES.clientNotFound, ticket: MESSAGES.ticketNotFound } as const;
+
+export const notFound = (what: keyof typeof NOT_FOUND_MESSAGES): DomainError => new DomainError('NOT_FOUND', NOT_FOUND_MESSAGES[what]);
 
 export function isDomainError(error: unknown): error is DomainError {
   return error instanceof DomainError;

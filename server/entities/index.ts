@@ -1,7 +1,10 @@
 import { ClientSchema } from './client.entity.js';
 import { LoginFailureSchema } from './login-failure.entity.js';
+import { NotificationSchema } from './notification.entity.js';
+import { OutboxEmailSchema } from './outbox-email.entity.js';
+import { TicketSchema } from './ticket.entity.js';
 import { UserClientSchema } from './user-client.entity.js';
 import { UserSchema } from './user.entity.js';
 
 /** Every entity the ORM knows, for its configuration. */
-export const ENTITIES = [UserSchema, UserClientSchema, ClientSchema, LoginFailureSchema];
+export const ENTITIES = [UserSchema, UserClientSchema, ClientSchema, LoginFailureSchema, TicketSchema, NotificationSchema, OutboxEmailSchema];

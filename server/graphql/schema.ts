@@ -6,9 +6,11 @@ import { buildSchemaSync } from 'type-graphql';
 import { applyAccessDirectives } from './directives/access.directives.js';
 import { AuthResolver } from './resolvers/auth.resolver.js';
 import { ClientResolver } from './resolvers/client.resolver.js';
+import { NotificationResolver } from './resolvers/notification.resolver.js';
+import { TicketResolver } from './resolvers/ticket.resolver.js';
 import { UserResolver } from './resolvers/user.resolver.js';
 
-export const RESOLVERS = [AuthResolver, UserResolver, ClientResolver] as const;
+export const RESOLVERS = [AuthResolver, UserResolver, ClientResolver, TicketResolver, NotificationResolver] as const;
 
 /**
  * The executable schema: TypeGraphQL types and resolvers, with access enforced by the directives.

@@ -3,6 +3,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { systemActor } from '../domain/actor.js';
 import { toPublicError } from '../public-error.js';
+import { serviceContext } from '../services/scoped-context.js';
 import type { Logger } from '../logger.js';
 import { isOperationName, runOperation, type OperatorServices } from './operations.js';
 import { controlSocketPath, type ControlRequest, type ControlResponse } from './protocol.js';
@@ -52,7 +53,7 @@ export async function startControlServer(dataDir: string, orm: MikroORM, service
     }
     if (!isOperationName(request.op)) return { ok: false, error: { code: 'BAD_USER_INPUT', message: `Unknown operation "${String(request.op)}"` } };
     try {
-      const ctx = { em: orm.em.fork(), actor: systemActor('cli') };
+      const ctx = serviceContext(orm.em.fork(), systemActor('cli'));
       const result = await runOperation(services, ctx, request.op, request.payload as never);
       logger.info(`CLI operation ${request.op} done through the control socket`);
       return { ok: true, result };

@@ -4,6 +4,7 @@ import { FieldProblems, checkName } from '../domain/validation.js';
 import { Client } from '../entities/client.entity.js';
 import { requireAdmin, requireClientAccess, requireId } from './guards.js';
 import { escapeLike, inTransaction } from './persistence.js';
+import { countClientTickets } from './ticket.service.js';
 import type { ServiceContext } from './service-context.js';
 
 const nameTaken = () => new DomainError('ALREADY_EXISTS', MESSAGES.clientNameTaken);
@@ -54,14 +55,26 @@ export class ClientService {
     }, { unique: nameTaken });
   }
 
-  /** Deleting a client also removes it from every access list (the database cascades). */
+  /**
+   * Deleting a client also removes it from every access list (the database cascades). A client
+   * that still has tickets is kept: CONFLICT, since deleting it would orphan them.
+   */
   async remove({ em, actor }: ServiceContext, rawId: string | number): Promise<number> {
     requireAdmin(actor);
     const id = requireId(rawId);
-    await inTransaction(em, async (tx) => {
-      const deleted = await tx.nativeDelete(Client, id);
-      if (deleted === 0) throw notFound('client');
-    });
+    const inTheWay = (count: number) =>
+      new DomainError('CONFLICT', `The client still has ${count} ticket${count === 1 ? '' : 's'}: delete them before deleting the client`, { tickets: count });
+    await inTransaction(
+      em,
+      async (tx) => {
+        const tickets = await countClientTickets(tx, id);
+        if (tickets > 0) throw inTheWay(tickets);
+        const deleted = await tx.nativeDelete(Client, id);
+        if (deleted === 0) throw notFound('client');
+      },
+      // A ticket created for it meanwhile: the foreign key refuses, and so do we.
+      { foreignKey: () => new DomainError('CONFLICT', 'A ticket was just created for this client: delete its tickets before deleting the client') },
+    );
     return id;
   }
 }

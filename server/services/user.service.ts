@@ -1,7 +1,8 @@
-import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
+import { raw, type EntityManager, type FilterQuery, type QueryOrderMap } from '@mikro-orm/postgresql';
 import { DomainError, MESSAGES, ValidationError, notFound } from '../domain/errors.js';
 import { PAGE_LIMIT_DEFAULT } from '../domain/limits.js';
 import { DEFAULT_ROLES } from '../domain/roles.js';
+import { DEFAULT_USER_ORDER, SORT_DIRECTIONS, USER_ORDER_FIELDS, isSortDirection, isUserOrderField, type SortDirection, type UserOrderField } from '../domain/user-order.js';
 import {
   DEFAULT_NOTIFICATION_PREFERENCES,
   FieldProblems,
@@ -14,6 +15,7 @@ import {
   checkRoles,
   checkSearch,
   isPasswordLength,
+  parseId,
   type NotificationPreferences,
 } from '../domain/validation.js';
 import type { PasswordHasher } from '../auth/passwords.js';
@@ -61,6 +63,12 @@ export interface ListUsersQuery {
   skip?: number;
   limit?: number;
   search?: string | null;
+  /** Default id. */
+  orderBy?: string | null;
+  /** Default asc. */
+  direction?: string | null;
+  /** Only users with this client on their access list. */
+  clientId?: string | number | null;
 }
 
 export interface Page<T> {
@@ -80,6 +88,12 @@ export class UserService {
     const { fields, page } = checkPage(query.skip ?? 0, query.limit ?? PAGE_LIMIT_DEFAULT);
     for (const [field, problem] of Object.entries(fields)) problems.add(field, problem);
     const search = query.search == null ? '' : problems.take('search', checkSearch(query.search));
+    const orderBy = query.orderBy ?? DEFAULT_USER_ORDER.field;
+    if (!isUserOrderField(orderBy)) problems.add('orderBy', `must be one of ${USER_ORDER_FIELDS.join(', ')}`);
+    const direction = query.direction ?? DEFAULT_USER_ORDER.direction;
+    if (!isSortDirection(direction)) problems.add('direction', `must be one of ${SORT_DIRECTIONS.join(', ')}`);
+    const clientId = query.clientId == null ? null : parseId(query.clientId);
+    if (query.clientId != null && clientId === null) problems.add('clientId', 'must be a positive integer');
     if (!problems.empty) throw new ValidationError(problems.fields);
 
     const where: FilterQuery<User> = {};
@@ -87,8 +101,11 @@ export class UserService {
       const pattern = `%${escapeLike(search)}%`;
       where.$or = [{ name: { $ilike: pattern } }, { email: { $ilike: pattern } }];
     }
+    // The filter selects users; the access lists still come whole (populateWhere: all).
+    if (clientId !== null) where.clients = { id: clientId };
     const [items, total] = await em.findAndCount(User, where, {
-      orderBy: { id: 'asc' },
+      orderBy: userOrder(orderBy as UserOrderField, direction as SortDirection),
+      populateWhere: 'all',
       offset: page.skip,
       limit: page.limit,
       populate: ['clients'],
@@ -235,6 +252,28 @@ export class UserService {
     const user = await em.fork().findOne(User, id, { populate: ['clients'] });
     if (!user) throw notFound('user');
     return user;
+  }
+}
+
+/** The ORDER BY of a user list: the chosen field, then the id, so that pages never overlap. */
+function userOrder(field: UserOrderField, direction: SortDirection): QueryOrderMap<User>[] {
+  const tieBreak: QueryOrderMap<User> = { id: direction };
+  switch (field) {
+    case 'id':
+      return [{ id: direction }];
+    case 'name':
+      // Case-insensitive whatever the database's collation (PGlite's C locale sorts "Zoe" before "adam").
+      return [{ [raw((alias) => `lower(${alias}."name")`)]: direction }, tieBreak];
+    case 'email':
+      return [{ email: direction }, tieBreak];
+    case 'createdAt':
+      return [{ createdAt: direction }, tieBreak];
+    case 'lastLoginAt':
+      return [{ lastLoginAt: `${direction} nulls last` }, tieBreak];
+    default: {
+      const unknown: never = field;
+      throw new Error(`Unknown user order ${String(unknown)}`);
+    }
   }
 }
 

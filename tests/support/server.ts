@@ -4,6 +4,7 @@ import { createApp, type App } from '../../server/app.js';
 import { systemActor } from '../../server/domain/actor.js';
 import { startHttpServer, type RunningServer } from '../../server/http.js';
 import { silentLogger, type Logger } from '../../server/logger.js';
+import { serviceContext } from '../../server/services/scoped-context.js';
 import type { ServiceContext } from '../../server/services/service-context.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 
@@ -34,6 +35,7 @@ export interface TestServerOptions {
   schema?: GraphQLSchema;
   logger?: Logger;
   production?: boolean;
+  onEmailQueued?: () => void;
 }
 
 /** The real HTTP server and app on a fresh database, listening on a free loopback port. */
@@ -45,6 +47,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       jwtKey: createSecretKey(randomBytes(32)),
       jwtExpiresInSeconds: options.jwtExpiresInSeconds ?? 3600,
       bcryptRounds: TEST_BCRYPT_ROUNDS,
+      publicUrl: 'http://console.test',
+      onEmailQueued: options.onEmailQueued,
     },
     options.schema,
   );
@@ -69,7 +73,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       const body = (await response.json()) as { data?: any; errors?: any };
       return { status: response.status, data: body.data, errors: body.errors };
     },
-    system: () => ({ em: db.database.orm.em.fork(), actor: systemActor('cli') }),
+    system: () => serviceContext(db.database.orm.em.fork(), systemActor('cli')),
     async countStatements(work) {
       let count = 0;
       const listener = () => void count++;

@@ -5,6 +5,9 @@ import type { Reporter, TestModule } from 'vitest/node';
  * other tools read without knowing vitest's own summary format.
  */
 export default class SummaryReporter implements Reporter {
+  /** `label` names the run (the browser tests say "Browser"); by default, the database. */
+  constructor(private readonly options: { label?: string } = {}) {}
+
   onTestRunEnd(testModules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<unknown>): void {
     let passed = 0;
     let failed = 0;
@@ -19,7 +22,7 @@ export default class SummaryReporter implements Reporter {
       if (module.state() === 'failed' && [...module.children.allTests()].length === 0) failed++;
     }
     failed += unhandledErrors.length;
-    const database = process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite';
-    process.stdout.write(`\n${database}: ${passed} passed, ${failed} failed, ${skipped} skipped\n`);
+    const label = this.options.label ?? (process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite');
+    process.stdout.write(`\n${label}: ${passed} passed, ${failed} failed, ${skipped} skipped\n`);
   }
 }

@@ -141,6 +141,8 @@ function enforce(rule: AccessRule, args: Record<string, unknown>, context: Reque
     }
     case 'clientScope': {
       if (rule.arg === undefined) return;
+      // An optional argument left out (tickets without clientId) asks for nothing to check here.
+      if (valueAt(args, rule.arg) == null) return;
       const id = idArgument(args, rule.arg);
       if (!canAccessClient(actor, id)) throw new DomainError('FORBIDDEN', `Client ${id} is not on your client access list`);
       return;
@@ -154,8 +156,12 @@ function enforce(rule: AccessRule, args: Record<string, unknown>, context: Reque
 
 /** The id at a dotted argument path, or BAD_USER_INPUT naming the argument's last segment. */
 function idArgument(args: Record<string, unknown>, path: string): number {
-  const value = path.split('.').reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), args);
+  const value = valueAt(args, path);
   const id = typeof value === 'string' || typeof value === 'number' ? parseId(value) : null;
   if (id === null) throw new ValidationError({ [path.split('.').pop()!]: 'must be a positive integer' });
   return id;
+}
+
+function valueAt(args: Record<string, unknown>, path: string): unknown {
+  return path.split('.').reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), args);
 }

@@ -4,6 +4,7 @@ import type { RequestContext } from '../context.js';
 import { IdArgs, UpdateUserArgs, UsersArgs } from '../types/args.js';
 import { CreateUserInput, UpdateMeInput } from '../types/user.inputs.js';
 import { UserPageView, UserView, toUserView } from '../types/user.type.js';
+import { toSortDirection, toUserOrderField } from '../types/user-order.type.js';
 
 @Resolver(() => UserView)
 export class UserResolver {
@@ -13,11 +14,20 @@ export class UserResolver {
     return toUserView(await ctx.services.users.get(ctx, requireUser(ctx.actor).id));
   }
 
-  @Query(() => UserPageView, { description: 'search: a case-insensitive substring of name or email. skip >= 0; limit 1..1000.' })
+  @Query(() => UserPageView, {
+    description: 'search: a case-insensitive substring of name or email. skip >= 0; limit 1..1000. Ordered by orderBy and direction (by id by default).',
+  })
   @Directive('@hasRole(role: ADMIN)')
-  async users(@Ctx() ctx: RequestContext, @Args(() => UsersArgs) { skip, limit, search }: UsersArgs): Promise<UserPageView> {
-    const page = await ctx.services.users.list(ctx, { skip, limit, search });
-    return { ...page, items: page.items.map(toUserView) };
+  async users(@Ctx() ctx: RequestContext, @Args(() => UsersArgs) { skip, limit, search, orderBy, direction, clientId }: UsersArgs): Promise<UserPageView> {
+    const page = await ctx.services.users.list(ctx, {
+      skip,
+      limit,
+      search,
+      clientId,
+      orderBy: orderBy == null ? undefined : toUserOrderField(orderBy),
+      direction: direction == null ? undefined : toSortDirection(direction),
+    });
+    return { ...page, items: page.items.map((user) => toUserView(user)) };
   }
 
   @Query(() => UserView)

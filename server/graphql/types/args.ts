@@ -1,6 +1,7 @@
 import { ArgsType, Field, ID, Int } from 'type-graphql';
 import { ClientInput } from './client.type.js';
 import { UpdateUserInput } from './user.inputs.js';
+import { SortDirectionValue, UserOrderByValue } from './user-order.type.js';
 
 // Argument lists as classes keep the contract's argument order in the schema.
 
@@ -29,6 +30,15 @@ export class UsersArgs {
 
   @Field(() => String, { nullable: true })
   search?: string | null;
+
+  @Field(() => UserOrderByValue, { nullable: true, defaultValue: UserOrderByValue.ID })
+  orderBy!: UserOrderByValue;
+
+  @Field(() => SortDirectionValue, { nullable: true, defaultValue: SortDirectionValue.ASC })
+  direction!: SortDirectionValue;
+
+  @Field(() => ID, { nullable: true, description: 'Only the users with this client on their access list.' })
+  clientId?: string | null;
 }
 
 @ArgsType()

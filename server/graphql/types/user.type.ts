@@ -1,4 +1,5 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
+import type { ClientScope } from '../../domain/access.js';
 import type { User } from '../../entities/user.entity.js';
 import { ClientView, toClientView } from './client.type.js';
 import { NotificationPreferencesView } from './notification-preferences.type.js';
@@ -61,8 +62,12 @@ export class AuthPayloadView {
   user!: UserView;
 }
 
-/** The API's view of a user: never the hash or the token version. The access list comes loaded. */
-export function toUserView(user: User): UserView {
+/**
+ * The API's view of a user: never the hash or the token version. The access list comes loaded.
+ * With a viewer's scope, clients outside it are left out: a client the viewer may not access is
+ * never named to them, not even on a colleague's list (a ticket's createdBy).
+ */
+export function toUserView(user: User, viewerScope: ClientScope = { all: true }): UserView {
   return {
     id: String(user.id),
     name: user.name,
@@ -70,6 +75,7 @@ export function toUserView(user: User): UserView {
     roles: user.roles.map(toRoleValue),
     clients: user.clients
       .getItems()
+      .filter((client) => viewerScope.all || viewerScope.clientIds.includes(client.id))
       .map(toClientView)
       .sort((a, b) => Number(a.id) - Number(b.id)),
     notificationPreferences: { email: user.notifyByEmail, ui: user.notifyInUi },

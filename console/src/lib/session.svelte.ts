@@ -1,0 +1,91 @@
+import { goto } from '$app/navigation';
+import { MESSAGES } from '$server/domain/errors.js';
+import { whenSessionEnds, mutate, query } from './graphql/client.js';
+import { LoginMutation, LogoutMutation, MeQuery, type UserData } from './graphql/operations.js';
+import type { Problem } from './errors.js';
+
+/**
+ * Who is signed in. The session itself is the httpOnly cookie the server sets at login; the
+ * console only learns who it belongs to by asking `me`, on every full load.
+ */
+export const session = $state<{ user: UserData | null; ended: string | null }>({ user: null, ended: null });
+
+/**
+ * A note that this browser had a session (never the token): when the cookie has expired, the
+ * browser drops it, and only this tells "your session expired" from "you never signed in".
+ */
+const HAD_SESSION = 'tracker.had-session';
+export const EXPIRED_MESSAGE = 'Your session has expired; sign in again.';
+
+function remember(had: boolean): void {
+  try {
+    if (had) localStorage.setItem(HAD_SESSION, '1');
+    else localStorage.removeItem(HAD_SESSION);
+  } catch {
+    // Storage may be off; the explanation is then simply not given.
+  }
+}
+
+function hadSession(): boolean {
+  try {
+    return localStorage.getItem(HAD_SESSION) === '1';
+  } catch {
+    return false;
+  }
+}
+
+export type SessionState = { kind: 'signed-in'; user: UserData } | { kind: 'signed-out'; ended: string | null } | { kind: 'unavailable'; problem: Problem };
+
+/** Reads `me`. No cookie: signed out; a cookie the server refuses (expired, revoked): ended, with why. */
+export async function loadSession(): Promise<SessionState> {
+  const result = await query(MeQuery, {});
+  if (result.ok) {
+    session.user = result.value.me;
+    return { kind: 'signed-in', user: result.value.me };
+  }
+  session.user = null;
+  if (result.problem.code !== 'UNAUTHENTICATED') return { kind: 'unavailable', problem: result.problem };
+  const ended = result.problem.message !== MESSAGES.signInRequired ? result.problem.message : hadSession() ? EXPIRED_MESSAGE : null;
+  remember(false);
+  if (ended) session.ended = ended;
+  return { kind: 'signed-out', ended };
+}
+
+export async function signIn(email: string, password: string) {
+  const result = await mutate(LoginMutation, { email, password });
+  if (result.ok) {
+    session.user = result.value.login.user;
+    session.ended = null;
+    remember(true);
+  }
+  return result;
+}
+
+export async function signOut(): Promise<void> {
+  await mutate(LogoutMutation, {});
+  remember(false);
+  session.user = null;
+  session.ended = null;
+  await goto('/sign-in', { replaceState: true, invalidateAll: true });
+}
+
+/** Where sign-in sends you back to: only a path of this console. */
+export function signInHref(from: URL | null, ended: boolean): string {
+  const params = new URLSearchParams();
+  if (from && from.pathname !== '/' && !from.pathname.startsWith('/sign-in')) params.set('next', from.pathname + from.search);
+  if (ended) params.set('ended', '1');
+  const search = params.toString();
+  return `/sign-in${search ? `?${search}` : ''}`;
+}
+
+export function safeNext(raw: string | null): string {
+  return raw && raw.startsWith('/') && !raw.startsWith('//') && !raw.startsWith('/sign-in') ? raw : '/';
+}
+
+whenSessionEnds((problem, kind) => {
+  if (!session.user) return;
+  remember(false);
+  session.user = null;
+  session.ended = problem.message;
+  if (kind === 'mutation') void goto(signInHref(new URL(window.location.href), true), { replaceState: true });
+});

@@ -1,0 +1,180 @@
+import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
+import { DomainError, ValidationError, notFound } from '../domain/errors.js';
+import { PAGE_LIMIT_DEFAULT } from '../domain/limits.js';
+import { TICKET_DESCRIPTION_MAX_LENGTH, TICKET_STATUSES, isTicketStatus, type TicketStatus } from '../domain/tickets.js';
+import { FieldProblems, checkName, checkPage, parseId } from '../domain/validation.js';
+import { Client } from '../entities/client.entity.js';
+import { Ticket } from '../entities/ticket.entity.js';
+import { User } from '../entities/user.entity.js';
+import { requireClientAccess, requireId } from './guards.js';
+import type { NotificationService } from './notification.service.js';
+import { inTransaction } from './persistence.js';
+import type { ServiceContext } from './service-context.js';
+import type { Page } from './user.service.js';
+
+export interface CreateTicketData {
+  clientId: string | number;
+  title: string;
+  description?: string | null;
+}
+
+export interface UpdateTicketData {
+  title?: string | null;
+  description?: string | null;
+  status?: string | null;
+}
+
+export interface ListTicketsQuery {
+  clientId?: string | number | null;
+  status?: string | null;
+  skip?: number;
+  limit?: number;
+}
+
+const POPULATE = ['client', 'createdBy', 'createdBy.clients'] as const;
+
+/**
+ * Tickets, each of one client. A USER sees and changes only tickets of clients on their list;
+ * an ADMIN sees all. Two layers hold that: the checks here, and the data-layer filter bound to the
+ * unit of work (services/scoped-context.ts), which limits every ticket query by itself.
+ */
+export class TicketService {
+  constructor(private readonly notifications: NotificationService) {}
+
+  async list(ctx: ServiceContext, query: ListTicketsQuery = {}): Promise<Page<Ticket>> {
+    const problems = new FieldProblems();
+    const { fields, page } = checkPage(query.skip ?? 0, query.limit ?? PAGE_LIMIT_DEFAULT);
+    for (const [field, problem] of Object.entries(fields)) problems.add(field, problem);
+    const where: FilterQuery<Ticket> = {};
+    if (query.clientId != null) {
+      const clientId = parseId(query.clientId);
+      if (clientId === null) problems.add('clientId', 'must be a positive integer');
+      else {
+        requireClientAccess(ctx.actor, clientId);
+        where.client = clientId;
+      }
+    }
+    if (query.status != null) {
+      if (isTicketStatus(query.status)) where.status = query.status;
+      else problems.add('status', `must be one of ${TICKET_STATUSES.join(', ')}`);
+    }
+    if (!problems.empty) throw new ValidationError(problems.fields);
+    const [items, total] = await ctx.em.findAndCount(Ticket, where, {
+      populate: POPULATE,
+      orderBy: { id: 'desc' },
+      offset: page.skip,
+      limit: page.limit,
+    });
+    return { items, total, skip: page.skip, limit: page.limit };
+  }
+
+  async get(ctx: ServiceContext, rawId: string | number): Promise<Ticket> {
+    return this.findVisible(ctx, requireId(rawId));
+  }
+
+  async create(ctx: ServiceContext, data: CreateTicketData): Promise<Ticket> {
+    const problems = new FieldProblems();
+    const clientId = parseId(data.clientId);
+    if (clientId === null) problems.add('clientId', 'must be a positive integer');
+    const title = problems.take('title', checkName(data.title));
+    const description = checkDescription(data.description ?? '', problems);
+    if (!problems.empty) throw new ValidationError(problems.fields);
+    requireClientAccess(ctx.actor, clientId!);
+    if (!(await ctx.em.count(Client, clientId!))) throw new ValidationError({ clientId: `no client with id ${clientId}` });
+
+    const id = await inTransaction(
+      ctx.em,
+      async (em) => {
+        const ticket = em.create(Ticket, {
+          client: em.getReference(Client, clientId!),
+          title: title!,
+          description: description!,
+          status: 'OPEN',
+          createdBy: ctx.actor.kind === 'user' ? em.getReference(User, ctx.actor.id) : null,
+        } as Ticket);
+        await em.flush();
+        await this.notifications.ticketChanged(em, ctx.actor, { kind: 'created', ticketId: ticket.id });
+        return ticket.id;
+      },
+      { foreignKey: () => new ValidationError({ clientId: `no client with id ${clientId}` }) },
+    );
+    this.notifications.afterCommit();
+    return this.reload(ctx, id);
+  }
+
+  async update(ctx: ServiceContext, rawId: string | number, data: UpdateTicketData): Promise<Ticket> {
+    const id = requireId(rawId);
+    const problems = new FieldProblems();
+    const title = data.title == null ? undefined : problems.take('title', checkName(data.title));
+    const description = data.description == null ? undefined : checkDescription(data.description, problems);
+    let status: TicketStatus | undefined;
+    if (data.status != null) {
+      if (isTicketStatus(data.status)) status = data.status;
+      else problems.add('status', `must be one of ${TICKET_STATUSES.join(', ')}`);
+    }
+    if (!problems.empty) throw new ValidationError(problems.fields);
+    await this.findVisible(ctx, id);
+
+    let changed = false;
+    await inTransaction(ctx.em, async (em) => {
+      const ticket = await em.findOne(Ticket, id);
+      if (!ticket) throw notFound('ticket');
+      const from = ticket.status;
+      if (title !== undefined) ticket.title = title;
+      if (description !== undefined) ticket.description = description;
+      if (status !== undefined) ticket.status = status;
+      ticket.updatedAt = new Date();
+      await em.flush();
+      if (status !== undefined && status !== from) {
+        changed = true;
+        await this.notifications.ticketChanged(em, ctx.actor, { kind: 'status', ticketId: id, from, to: status });
+      }
+    });
+    if (changed) this.notifications.afterCommit();
+    return this.reload(ctx, id);
+  }
+
+  async remove(ctx: ServiceContext, rawId: string | number): Promise<number> {
+    const id = requireId(rawId);
+    await this.findVisible(ctx, id);
+    await inTransaction(ctx.em, async (em) => {
+      if ((await em.nativeDelete(Ticket, id)) === 0) throw notFound('ticket');
+    });
+    return id;
+  }
+
+  /**
+   * The ticket if the caller may see it. Not visible: NOT_FOUND when no such ticket exists at all,
+   * FORBIDDEN when it belongs to a client outside the caller's list (the contract's distinction;
+   * the existence check is the one deliberate look past the scope filter).
+   */
+  private async findVisible(ctx: ServiceContext, id: number): Promise<Ticket> {
+    const ticket = await ctx.em.findOne(Ticket, id, { populate: POPULATE });
+    if (ticket) {
+      requireClientAccess(ctx.actor, ticket.client.id);
+      return ticket;
+    }
+    const hidden = await ctx.em.findOne(Ticket, id, { filters: false, fields: ['client'] });
+    if (!hidden) throw notFound('ticket');
+    throw new DomainError('FORBIDDEN', `Ticket ${id} belongs to a client that is not on your client access list`);
+  }
+
+  private async reload(ctx: ServiceContext, id: number): Promise<Ticket> {
+    const ticket = await ctx.em.fork().findOne(Ticket, id, { populate: POPULATE });
+    if (!ticket) throw notFound('ticket');
+    return ticket;
+  }
+}
+
+function checkDescription(raw: string, problems: FieldProblems): string | undefined {
+  if ([...raw].length > TICKET_DESCRIPTION_MAX_LENGTH) {
+    problems.add('description', `must be at most ${TICKET_DESCRIPTION_MAX_LENGTH} characters`);
+    return undefined;
+  }
+  return raw;
+}
+
+/** How many tickets a client has, whatever the caller's scope (for the client deletion rule). */
+export async function countClientTickets(em: EntityManager, clientId: number): Promise<number> {
+  return em.count(Ticket, { client: clientId }, { filters: false });
+}

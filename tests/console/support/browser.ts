@@ -1,0 +1,95 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { DEFAULT_PASSWORD } from '../../support/factories.js';
+
+export const CHROMIUM = '/usr/bin/chromium';
+export const SCREENSHOTS = 'test-results/screenshots';
+
+export const DESKTOP = { width: 1280, height: 800 };
+export const PHONE = { width: 390, height: 844 };
+
+export interface Browser {
+  readonly context: BrowserContext;
+  readonly page: Page;
+  /** Everything the browser's console reported as an error, and uncaught exceptions. */
+  readonly consoleErrors: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * Debian's Chromium, headless, on a fresh profile (never a downloaded browser). The page's console
+ * errors and uncaught exceptions are collected: a test ends by asserting there were none.
+ */
+export async function openBrowser(baseURL: string, viewport = DESKTOP): Promise<Browser> {
+  const profile = mkdtempSync(join(tmpdir(), 'tracker-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    baseURL,
+    viewport,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  context.setDefaultTimeout(10_000);
+  const consoleErrors: string[] = [];
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.on('console', (message) => {
+    if (message.type() === 'error') consoleErrors.push(`${message.text()} (${message.location().url})`);
+  });
+  page.on('pageerror', (error) => consoleErrors.push(`uncaught: ${error.message}`));
+  return {
+    context,
+    page,
+    consoleErrors,
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Opens the sign-in page and signs in. */
+export async function signIn(page: Page, email: string, password = DEFAULT_PASSWORD): Promise<void> {
+  await page.goto('/sign-in');
+  await submitSignIn(page, email, password);
+}
+
+/** Signs in on the sign-in page already shown (keeping where it will go next). */
+export async function submitSignIn(page: Page, email: string, password = DEFAULT_PASSWORD): Promise<void> {
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith('/sign-in'));
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  // Let toasts and transitions settle so that screenshots are stable.
+  await page.waitForTimeout(150);
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+/** Every input, select and textarea on the page has a label bound to it (or names itself). */
+export async function expectLabelledInputs(page: Page): Promise<void> {
+  const unlabelled = await page.evaluate(() =>
+    [...document.querySelectorAll<HTMLInputElement>('input, select, textarea')]
+      .filter((el) => el.type !== 'hidden' && (el.labels?.length ?? 0) === 0)
+      .map((el) => el.outerHTML),
+  );
+  expect(unlabelled).toEqual([]);
+}
+
+/** Nothing sticks out sideways (the phone-width check). */
+export async function expectNoHorizontalOverflow(page: Page): Promise<void> {
+  const { scrollWidth, clientWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth }));
+  expect(scrollWidth).toBeLessThanOrEqual(clientWidth);
+}
+
+/** Waits until the locator is visible (a failed wait fails the test with the locator's name). */
+export async function visible(locator: Locator): Promise<Locator> {
+  await locator.waitFor({ state: 'visible' });
+  return locator;
+}
