@@ -10,6 +10,7 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import type { App } from './app.js';
 import type { RequestContext, SessionCookie } from './graphql/context.js';
 import { createErrorFormatter } from './graphql/errors.js';
+import { GRAPHQL_LIMITS, limitRules } from './graphql/limits.js';
 import type { Logger } from './logger.js';
 
 export interface HttpOptions {
@@ -83,6 +84,8 @@ export async function startHttpServer(app: App, options: HttpOptions): Promise<R
     includeStacktraceInErrorResponses: false,
     introspection: !options.production,
     csrfPrevention: true,
+    validationRules: limitRules(),
+    parseOptions: { maxTokens: GRAPHQL_LIMITS.maxTokens },
     // main.ts owns shutdown: drain HTTP first, then stop Apollo, then close the database.
     stopOnTerminationSignals: false,
     plugins: [ApolloServerPluginLandingPageDisabled()],
