@@ -15,7 +15,8 @@ export default defineConfig({
     exclude: ['tests/console/**', 'node_modules/**'],
     pool: 'forks',
     reporters: ['default', './tests/support/summary-reporter.ts'],
-    testTimeout: 30_000,
+    // Generous: spawned servers and cold starts of the embedded database share two cores.
+    testTimeout: 90_000,
     hookTimeout: 60_000,
   },
 });

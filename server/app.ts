@@ -8,6 +8,7 @@ import { isDomainError, type DomainError } from './domain/errors.js';
 import { NO_SESSION_COOKIE, type RequestContext, type SessionCookie } from './graphql/context.js';
 import { buildGraphQLSchema } from './graphql/schema.js';
 import { AuthService } from './services/auth.service.js';
+import { LoginThrottle, type ThrottleLimits } from './services/login-throttle.js';
 import { ClientService } from './services/client.service.js';
 import { NotificationService } from './services/notification.service.js';
 import { serviceContext } from './services/scoped-context.js';
@@ -28,6 +29,8 @@ export interface AppOptions {
   bcryptRounds: number;
   /** Where people reach the console: links in emails point there. */
   publicUrl: string;
+  /** Failed sign-ins allowed per email and per network address before a lockout (tests lower them). */
+  loginLimits?: ThrottleLimits;
   /** Called when a committed change queued emails (the outbox worker may start at once). */
   onEmailQueued?: () => void;
 }
@@ -47,12 +50,13 @@ export interface App {
 export function createServices(options: AppOptions): Services {
   const passwords = new PasswordHasher(options.bcryptRounds);
   const tokens = new TokenService(options.jwtKey, options.jwtExpiresInSeconds);
+  const throttle = new LoginThrottle(options.loginLimits);
   const publicUrl = options.publicUrl.replace(/\/+$/, '');
   const notifications = new NotificationService({ ticketUrl: (id) => `${publicUrl}/tickets/${id}`, onEmailQueued: options.onEmailQueued });
   return {
-    users: new UserService(passwords),
+    users: new UserService(passwords, throttle),
     clients: new ClientService(),
-    auth: new AuthService(passwords, tokens),
+    auth: new AuthService(passwords, tokens, throttle),
     tickets: new TicketService(notifications),
     notifications,
   };

@@ -6,7 +6,7 @@ import { extname, join, normalize, sep } from 'node:path';
 import type { TLSSocket } from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import { ApolloServer, HeaderMap, type HTTPGraphQLRequest } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { App } from './app.js';
 import type { RequestContext, SessionCookie } from './graphql/context.js';
 import { createErrorFormatter } from './graphql/errors.js';
@@ -88,7 +88,10 @@ export async function startHttpServer(app: App, options: HttpOptions): Promise<R
     parseOptions: { maxTokens: GRAPHQL_LIMITS.maxTokens },
     // main.ts owns shutdown: drain HTTP first, then stop Apollo, then close the database.
     stopOnTerminationSignals: false,
-    plugins: [ApolloServerPluginLandingPageDisabled()],
+    // Cache control would wrap every field's resolver to collect hints this API never gives (its
+    // header, no-store, is set below); pretty-printed JSON costs a third more bytes and time.
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled()],
+    stringifyResult: (result) => JSON.stringify(result),
     logger: { debug() {}, info() {}, warn: (m) => logger.warn(String(m)), error: (m) => logger.error(String(m)) },
   });
   await apollo.start();
@@ -152,6 +155,8 @@ export async function startHttpServer(app: App, options: HttpOptions): Promise<R
       context: () => app.createRequestContext({ token: requestToken(req), source: req.socket.remoteAddress ?? null, session }),
     });
     res.statusCode = response.status ?? 200;
+    // Answers carry people's data: never stored by a cache.
+    res.setHeader('Cache-Control', 'no-store');
     for (const [key, value] of response.headers) res.setHeader(key, value);
     if (session.header) {
       res.setHeader('Set-Cookie', session.header);

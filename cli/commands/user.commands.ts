@@ -82,6 +82,16 @@ export function userCommands(yargs: Argv, context: CommandContext): Argv {
         }),
     )
     .command(
+      'unlock <user_id>',
+      'Let a user sign in again after too many failed attempts',
+      (y) => withUserId(y).epilogue(examples([['Lift the lockout of user 1:', './scripts/user unlock 1']])),
+      (argv) =>
+        context.execute(async (runtime, io) => {
+          const user = await runtime.run('users.unlock', { id: context.id(argv.user_id, 'user_id') });
+          argv.json ? printJson(io, userJson(user)) : io.out(`Unlocked user ${user.id} (${user.email}): they can sign in again\n`);
+        }),
+    )
+    .command(
       'list',
       'List users, a page at a time',
       (y) =>
@@ -112,7 +122,7 @@ export function userCommands(yargs: Argv, context: CommandContext): Argv {
           argv.json ? printJson(io, userJson(user)) : io.out(userText(user));
         }),
     )
-    .demandCommand(1, 'Name a command: create, update, delete, list or get');
+    .demandCommand(1, 'Name a command: create, update, delete, unlock, list or get');
 }
 
 function withUserId<T>(y: Argv<T>) {

@@ -39,9 +39,11 @@ export async function openDatabase(source: DatabaseSource, options: OpenOptions)
   try {
     if (source.kind !== 'postgres') {
       // Loaded only for the embedded database: a PostgreSQL process never pays for it.
-      const { PGlite } = await import('@electric-sql/pglite');
+      const [{ PGlite }, { pg_trgm }] = await Promise.all([import('@electric-sql/pglite'), import('@electric-sql/pglite/contrib/pg_trgm')]);
       if (source.kind === 'embedded') lock = DataDirLock.acquire(source.dataDir, options.purpose);
-      pglite = source.kind === 'embedded' ? new PGlite(join(source.dataDir, 'pgdata')) : new PGlite();
+      // pg_trgm: the trigram indexes that serve the users search (a substring of name or email).
+      const extensions = { pg_trgm };
+      pglite = source.kind === 'embedded' ? new PGlite(join(source.dataDir, 'pgdata'), { extensions }) : new PGlite({ extensions });
       await pglite.waitReady;
     }
     const orm = await MikroORM.init(

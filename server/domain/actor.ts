@@ -10,6 +10,8 @@ export type Actor = UserActor | SystemActor | AnonymousActor;
 export interface UserActor {
   readonly kind: 'user';
   readonly id: number;
+  /** For the record (audit log); never used to decide access. */
+  readonly email: string;
   readonly roles: readonly Role[];
   readonly clientIds: ReadonlySet<number>;
 }
@@ -27,6 +29,6 @@ export interface AnonymousActor {
 export const ANONYMOUS: AnonymousActor = Object.freeze({ kind: 'anonymous' });
 export const systemActor = (via: SystemActor['via']): SystemActor => Object.freeze({ kind: 'system', via });
 
-export function userActor(id: number, roles: readonly Role[], clientIds: Iterable<number>): UserActor {
-  return Object.freeze({ kind: 'user', id, roles: Object.freeze([...roles]), clientIds: new Set(clientIds) });
+export function userActor(id: number, email: string, roles: readonly Role[], clientIds: Iterable<number>): UserActor {
+  return Object.freeze({ kind: 'user', id, email, roles: Object.freeze([...roles]), clientIds: new Set(clientIds) });
 }

@@ -12,3 +12,10 @@ export const SEARCH_MAX_LENGTH = 254;
 /** Login throttling (§1 Errors, TOO_MANY_REQUESTS): failures counted per email in a sliding window. */
 export const LOGIN_MAX_FAILURES = 10;
 export const LOGIN_FAILURE_WINDOW_MS = 15 * 60 * 1000;
+/** Failures from one network address in the window (password spraying across many emails). */
+export const LOGIN_MAX_FAILURES_PER_SOURCE = 100;
+/** The first lockout lasts the window; each further one within a day lasts twice the one before. */
+export const LOGIN_LOCKOUT_BASE_MS = LOGIN_FAILURE_WINDOW_MS;
+export const LOGIN_LOCKOUT_MAX_MS = 24 * 60 * 60 * 1000;
+/** A lockout that ended longer ago than this no longer makes the next one longer. */
+export const LOGIN_LOCKOUT_MEMORY_MS = 24 * 60 * 60 * 1000;

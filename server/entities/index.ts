@@ -1,5 +1,7 @@
+import { AuditEventSchema } from './audit-event.entity.js';
 import { ClientSchema } from './client.entity.js';
 import { LoginFailureSchema } from './login-failure.entity.js';
+import { LoginLockoutSchema } from './login-lockout.entity.js';
 import { NotificationSchema } from './notification.entity.js';
 import { OutboxEmailSchema } from './outbox-email.entity.js';
 import { TicketSchema } from './ticket.entity.js';
@@ -7,4 +9,4 @@ import { UserClientSchema } from './user-client.entity.js';
 import { UserSchema } from './user.entity.js';
 
 /** Every entity the ORM knows, for its configuration. */
-export const ENTITIES = [UserSchema, UserClientSchema, ClientSchema, LoginFailureSchema, TicketSchema, NotificationSchema, OutboxEmailSchema];
+export const ENTITIES = [UserSchema, UserClientSchema, ClientSchema, LoginFailureSchema, LoginLockoutSchema, TicketSchema, NotificationSchema, OutboxEmailSchema, AuditEventSchema];

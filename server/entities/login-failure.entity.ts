@@ -17,5 +17,8 @@ export const LoginFailureSchema = new EntitySchema<LoginFailure>({
     source: { type: 'string', length: 64, nullable: true },
     createdAt: { type: 'Date', columnType: 'timestamptz', onCreate: () => new Date() },
   },
-  indexes: [{ name: 'login_failures_email_created_at_index', properties: ['email', 'createdAt'] }],
+  indexes: [
+    { name: 'login_failures_email_created_at_index', properties: ['email', 'createdAt'] },
+    { name: 'login_failures_source_created_at_index', properties: ['source', 'createdAt'] },
+  ],
 });

@@ -42,7 +42,9 @@ export const TicketSchema = new EntitySchema<Ticket>({
     [CLIENT_SCOPE_FILTER]: {
       name: CLIENT_SCOPE_FILTER,
       default: true,
-      cond: (scope: ClientScope) => (scope.all ? {} : { client: { $in: [...scope.clientIds] } }),
+      // An empty list must match nothing, in valid SQL wherever tickets are joined (`in ()` is not):
+      // client_id is never null, so `client is null` is false for every row.
+      cond: (scope: ClientScope) => (scope.all ? {} : scope.clientIds.length === 0 ? { client: null } : { client: { $in: [...scope.clientIds] } }),
     },
   },
 });

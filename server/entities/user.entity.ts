@@ -45,4 +45,10 @@ export const UserSchema = new EntitySchema<User>({
   // Case-insensitive uniqueness held by the database, so concurrent creates cannot both win.
   checks: [{ name: 'users_roles_check', expression: `cardinality("roles") >= 1 and "roles" <@ array['admin', 'user']::text[]` }],
   uniques: [{ name: 'users_email_lower_unique', expression: 'create unique index "users_email_lower_unique" on "users" (lower("email"))' }],
+  // The users search matches a case-insensitive substring (ilike '%…%'): trigram indexes (pg_trgm,
+  // created by the migration) answer it without reading every row.
+  indexes: [
+    { name: 'users_name_trgm_index', expression: 'create index "users_name_trgm_index" on "users" using gin ("name" gin_trgm_ops)' },
+    { name: 'users_email_trgm_index', expression: 'create index "users_email_trgm_index" on "users" using gin ("email" gin_trgm_ops)' },
+  ],
 });

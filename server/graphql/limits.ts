@@ -38,7 +38,14 @@ const DEFAULT_LIST_SIZE = 20;
 /** A `limit` given as a variable is unknown while validating: assume a default page. */
 const VARIABLE_LIMIT = 100;
 
-export function limitRules(limits = GRAPHQL_LIMITS): ValidationRule[] {
+export interface GraphQLLimits {
+  maxDepth: number;
+  maxAliases: number;
+  maxCost: number;
+  maxTokens: number;
+}
+
+export function limitRules(limits: GraphQLLimits = GRAPHQL_LIMITS): ValidationRule[] {
   return [depthRule(limits.maxDepth), aliasRule(limits.maxAliases), costRule(limits.maxCost)];
 }
 

@@ -19,6 +19,7 @@ export const OPERATIONS = {
   'users.update': (s: OperatorServices, ctx: ServiceContext, p: { id: number; input: UpdateUserData }): Promise<UserRecord> =>
     s.users.update(ctx, p.id, p.input).then(toUserRecord),
   'users.delete': (s: OperatorServices, ctx: ServiceContext, p: { id: number }): Promise<number> => s.users.remove(ctx, p.id),
+  'users.unlock': (s: OperatorServices, ctx: ServiceContext, p: { id: number }): Promise<UserRecord> => s.users.unlock(ctx, p.id).then(toUserRecord),
   'users.get': (s: OperatorServices, ctx: ServiceContext, p: { id: number }): Promise<UserRecord> => s.users.get(ctx, p.id).then(toUserRecord),
   'users.list': async (s: OperatorServices, ctx: ServiceContext, p: { query: ListUsersQuery }): Promise<UserPageRecord> => {
     const page = await s.users.list(ctx, p.query);

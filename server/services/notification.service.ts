@@ -1,12 +1,13 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Actor } from '../domain/actor.js';
+import { clientScope } from '../domain/access.js';
 import { ValidationError } from '../domain/errors.js';
 import { PAGE_LIMIT_DEFAULT } from '../domain/limits.js';
 import { describeStatus, type TicketStatus } from '../domain/tickets.js';
 import { FieldProblems, checkIds, checkPage } from '../domain/validation.js';
 import { Notification } from '../entities/notification.entity.js';
 import { OutboxEmail } from '../entities/outbox-email.entity.js';
-import { Ticket } from '../entities/ticket.entity.js';
+import { CLIENT_SCOPE_FILTER, Ticket } from '../entities/ticket.entity.js';
 import { requireUser } from './guards.js';
 import type { ServiceContext } from './service-context.js';
 import type { Page } from './user.service.js';
@@ -95,13 +96,22 @@ export class NotificationService {
     const { fields, page } = checkPage(query.skip ?? 0, query.limit ?? PAGE_LIMIT_DEFAULT);
     if (Object.keys(fields).length > 0) throw new ValidationError(fields);
     const where = query.unreadOnly ? { user: me.id, readAt: null } : { user: me.id };
+    // A caller whose scope holds no client sees no ticket at all: their tickets are not loaded (the
+    // scope filter, joined for an empty list, would be invalid SQL `in ()`), and so stay unshown.
+    const scope = clientScope(ctx.actor);
+    const seesNoTickets = !scope.all && scope.clientIds.length === 0;
     const [items, total] = await ctx.em.findAndCount(Notification, where, {
-      populate: ['ticket', 'ticket.client', 'ticket.createdBy', 'ticket.createdBy.clients'],
+      ...(seesNoTickets
+        ? { filters: { [CLIENT_SCOPE_FILTER]: false } }
+        : { populate: ['ticket', 'ticket.client', 'ticket.createdBy', 'ticket.createdBy.clients'] as const }),
       orderBy: { id: 'desc' },
       offset: page.skip,
       limit: page.limit,
     });
-    const unread = query.unreadOnly ? total : await ctx.em.count(Notification, { user: me.id, readAt: null });
+    // Counting one's own notifications needs no ticket (nor the scope filter's join of them).
+    const unread = query.unreadOnly
+      ? total
+      : await ctx.em.count(Notification, { user: me.id, readAt: null }, { filters: { [CLIENT_SCOPE_FILTER]: false } });
     return { items, total, unread, skip: page.skip, limit: page.limit };
   }
 

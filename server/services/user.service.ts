@@ -1,4 +1,5 @@
-import { raw, type EntityManager, type FilterQuery, type QueryOrderMap } from '@mikro-orm/postgresql';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { canReadUser } from '../domain/access.js';
 import { DomainError, MESSAGES, ValidationError, notFound } from '../domain/errors.js';
 import { PAGE_LIMIT_DEFAULT } from '../domain/limits.js';
 import { DEFAULT_ROLES } from '../domain/roles.js';
@@ -22,7 +23,9 @@ import type { PasswordHasher } from '../auth/passwords.js';
 import { Client } from '../entities/client.entity.js';
 import { User } from '../entities/user.entity.js';
 import { requireAdmin, requireId, requireUser, requireUserAccess } from './guards.js';
-import { escapeLike, inTransaction, type ConstraintVerdicts } from './persistence.js';
+import { inTransaction, type ConstraintVerdicts } from './persistence.js';
+import { findUserPage, findUserSummary, type UserListing, type UserSummary } from './user-read-model.js';
+import { LoginThrottle } from './login-throttle.js';
 import type { ServiceContext } from './service-context.js';
 
 const WRITE_VERDICTS: ConstraintVerdicts = {
@@ -69,6 +72,8 @@ export interface ListUsersQuery {
   direction?: string | null;
   /** Only users with this client on their access list. */
   clientId?: string | number | null;
+  /** Keyset paging: only users with an id greater than this one, ordered by id. */
+  after?: string | number | null;
 }
 
 export interface Page<T> {
@@ -80,37 +85,55 @@ export interface Page<T> {
 
 /** Users and their client access lists: every rule about them lives here. */
 export class UserService {
-  constructor(private readonly passwords: PasswordHasher) {}
+  constructor(
+    private readonly passwords: PasswordHasher,
+    private readonly throttle: LoginThrottle = new LoginThrottle(),
+  ) {}
 
-  async list({ em, actor }: ServiceContext, query: ListUsersQuery = {}): Promise<Page<User>> {
+  /** Lifts a user's sign-in lockout and forgets their failed attempts (ADMIN, or the operator). */
+  async unlock(ctx: ServiceContext, rawId: string | number): Promise<User> {
+    requireAdmin(ctx.actor);
+    const user = await this.get(ctx, rawId);
+    await inTransaction(ctx.em, (em) => this.throttle.unlock(em, user.email));
+    return user;
+  }
+
+  /** Until when a user cannot sign in after too many failures; null when they can. Admins and the user themselves. */
+  async lockedUntil(ctx: ServiceContext, user: { id: number; email: string }): Promise<Date | null> {
+    if (!canReadUser(ctx.actor, user.id)) return null;
+    return this.throttle.lockedUntil(ctx.em, user.email);
+  }
+
+  /**
+   * A page of users for the API: plain data with their access lists, one statement
+   * (user-read-model.ts). `after` pages by id (keyset), for walking every user: a page deep in the
+   * list costs what the first one does.
+   */
+  async listSummaries({ em, actor }: ServiceContext, query: ListUsersQuery = {}): Promise<Page<UserSummary>> {
     requireAdmin(actor);
-    const problems = new FieldProblems();
-    const { fields, page } = checkPage(query.skip ?? 0, query.limit ?? PAGE_LIMIT_DEFAULT);
-    for (const [field, problem] of Object.entries(fields)) problems.add(field, problem);
-    const search = query.search == null ? '' : problems.take('search', checkSearch(query.search));
-    const orderBy = query.orderBy ?? DEFAULT_USER_ORDER.field;
-    if (!isUserOrderField(orderBy)) problems.add('orderBy', `must be one of ${USER_ORDER_FIELDS.join(', ')}`);
-    const direction = query.direction ?? DEFAULT_USER_ORDER.direction;
-    if (!isSortDirection(direction)) problems.add('direction', `must be one of ${SORT_DIRECTIONS.join(', ')}`);
-    const clientId = query.clientId == null ? null : parseId(query.clientId);
-    if (query.clientId != null && clientId === null) problems.add('clientId', 'must be a positive integer');
-    if (!problems.empty) throw new ValidationError(problems.fields);
+    const listing = checkListing(query);
+    const { items, total } = await findUserPage(em, listing);
+    return { items, total, skip: listing.skip, limit: listing.limit };
+  }
 
-    const where: FilterQuery<User> = {};
-    if (search) {
-      const pattern = `%${escapeLike(search)}%`;
-      where.$or = [{ name: { $ilike: pattern } }, { email: { $ilike: pattern } }];
-    }
-    // The filter selects users; the access lists still come whole (populateWhere: all).
-    if (clientId !== null) where.clients = { id: clientId };
-    const [items, total] = await em.findAndCount(User, where, {
-      orderBy: userOrder(orderBy as UserOrderField, direction as SortDirection),
-      populateWhere: 'all',
-      offset: page.skip,
-      limit: page.limit,
-      populate: ['clients'],
-    });
-    return { items, total, skip: page.skip, limit: page.limit };
+  /** The same page as managed entities (the CLI and the tests work with them). */
+  async list(ctx: ServiceContext, query: ListUsersQuery = {}): Promise<Page<User>> {
+    const page = await this.listSummaries(ctx, query);
+    if (page.items.length === 0) return { ...page, items: [] };
+    const ids = page.items.map((u) => u.id);
+    const found = await ctx.em.find(User, { id: { $in: ids } }, { populate: ['clients'] });
+    const byId = new Map(found.map((u) => [u.id, u]));
+    // A user deleted between the two reads is left out.
+    return { ...page, items: ids.flatMap((id) => byId.get(id) ?? []) };
+  }
+
+  /** One user for the API, as plain data with their access list: one statement. */
+  async getSummary({ em, actor }: ServiceContext, rawId: string | number): Promise<UserSummary> {
+    const id = requireId(rawId);
+    requireUserAccess(actor, id);
+    const user = await findUserSummary(em, id);
+    if (!user) throw notFound('user');
+    return user;
   }
 
   async get({ em, actor }: ServiceContext, rawId: string | number): Promise<User> {
@@ -255,26 +278,32 @@ export class UserService {
   }
 }
 
-/** The ORDER BY of a user list: the chosen field, then the id, so that pages never overlap. */
-function userOrder(field: UserOrderField, direction: SortDirection): QueryOrderMap<User>[] {
-  const tieBreak: QueryOrderMap<User> = { id: direction };
-  switch (field) {
-    case 'id':
-      return [{ id: direction }];
-    case 'name':
-      // Case-insensitive whatever the database's collation (PGlite's C locale sorts "Zoe" before "adam").
-      return [{ [raw((alias) => `lower(${alias}."name")`)]: direction }, tieBreak];
-    case 'email':
-      return [{ email: direction }, tieBreak];
-    case 'createdAt':
-      return [{ createdAt: direction }, tieBreak];
-    case 'lastLoginAt':
-      return [{ lastLoginAt: `${direction} nulls last` }, tieBreak];
-    default: {
-      const unknown: never = field;
-      throw new Error(`Unknown user order ${String(unknown)}`);
-    }
-  }
+/** The listing a query asks for, or BAD_USER_INPUT naming every bad argument. */
+function checkListing(query: ListUsersQuery): UserListing {
+  const problems = new FieldProblems();
+  const { fields, page } = checkPage(query.skip ?? 0, query.limit ?? PAGE_LIMIT_DEFAULT);
+  for (const [field, problem] of Object.entries(fields)) problems.add(field, problem);
+  const search = query.search == null ? '' : problems.take('search', checkSearch(query.search));
+  const orderBy = query.orderBy ?? DEFAULT_USER_ORDER.field;
+  if (!isUserOrderField(orderBy)) problems.add('orderBy', `must be one of ${USER_ORDER_FIELDS.join(', ')}`);
+  const direction = query.direction ?? DEFAULT_USER_ORDER.direction;
+  if (!isSortDirection(direction)) problems.add('direction', `must be one of ${SORT_DIRECTIONS.join(', ')}`);
+  const clientId = query.clientId == null ? null : parseId(query.clientId);
+  if (query.clientId != null && clientId === null) problems.add('clientId', 'must be a positive integer');
+  const after = query.after == null ? null : parseId(query.after);
+  if (query.after != null && after === null) problems.add('after', 'must be a positive integer');
+  // A cursor is a position in the order by id: any other order would skip or repeat users.
+  if (query.after != null && (orderBy !== 'id' || direction !== 'asc')) problems.add('after', 'pages by id, ascending: leave orderBy and direction out');
+  if (!problems.empty) throw new ValidationError(problems.fields);
+  return {
+    search: search ?? '',
+    clientId,
+    after,
+    orderBy: orderBy as UserOrderField,
+    direction: direction as SortDirection,
+    skip: page.skip,
+    limit: page.limit,
+  };
 }
 
 /**

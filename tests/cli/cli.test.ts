@@ -250,6 +250,19 @@ describe('errors and exit codes', () => {
   });
 });
 
+describe('unlock', () => {
+  it('lifts a sign-in lockout so the user can log in again at once; an unknown id is exit 3', async () => {
+    const made = json(await user('create', '--name', 'Locked Out', '--email', 'locked@example.com', '--password', 'the-password', '--json'));
+    for (let i = 0; i < 10; i++) expect((await login('locked@example.com', 'wrong-password')).code).toBe('UNAUTHENTICATED');
+    expect((await login('locked@example.com', 'the-password')).code).toBe('TOO_MANY_REQUESTS');
+    const result = await user('unlock', String(made.id));
+    expectOk(result);
+    expect(result.stdout).toBe(`Unlocked user ${made.id} (locked@example.com): they can sign in again\n`);
+    expect((await login('locked@example.com', 'the-password')).token).toBeTruthy();
+    expectError(await user('unlock', '424242'), 3, 'The user with this id does not exist in the system');
+  });
+});
+
 describe('--help', () => {
   it.each([
     ['user', 'create', '--client-list 1,2,3'],
@@ -257,6 +270,7 @@ describe('--help', () => {
     ['user', 'delete', './scripts/user delete 1'],
     ['user', 'list', './scripts/user list'],
     ['user', 'get', './scripts/user get 1'],
+    ['user', 'unlock', './scripts/user unlock 1'],
     ['client', 'create', './scripts/client create --name'],
     ['client', 'update', './scripts/client update 1 --name'],
     ['client', 'delete', './scripts/client delete 1'],
@@ -308,5 +322,5 @@ describe.skipIf(onPostgres)('the embedded database and the server', () => {
     } finally {
       await later.stop();
     }
-  });
+  }, 120_000); // three cold starts of the embedded database, one after the other
 });

@@ -1,12 +1,12 @@
 import { parse, validate } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GRAPHQL_LIMITS, limitRules } from '../../server/graphql/limits.js';
+import { GRAPHQL_LIMITS, limitRules, type GraphQLLimits } from '../../server/graphql/limits.js';
 import { buildGraphQLSchema } from '../../server/graphql/schema.js';
 import { login, makeAdmin } from '../support/factories.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 const schema = buildGraphQLSchema();
-const problems = (document: string, limits = GRAPHQL_LIMITS) => validate(schema, parse(document), limitRules(limits)).map((e) => e.message);
+const problems = (document: string, limits: GraphQLLimits = GRAPHQL_LIMITS) => validate(schema, parse(document), limitRules(limits)).map((e) => e.message);
 
 describe('the document limits, as rules', () => {
   it('measure depth through fields, inline fragments and named fragments', () => {

@@ -259,12 +259,18 @@ describe('tickets over the API', () => {
       expect(codeOf(await t.ticket(w.token, w.a1.id))).toBe('FORBIDDEN');
     });
 
-    it('a USER with no clients sees no tickets', async () => {
-      await scopedWorld();
+    it('a USER with no clients sees no tickets, may open none and create none', async () => {
+      const w = await scopedWorld();
       const { token } = await signedIn(server);
       const res = await t.tickets(token);
       expect(res.errors).toBeUndefined();
       expect(res.data!.tickets).toEqual({ total: 0, skip: 0, limit: 100, items: [] });
+      expect(codeOf(await t.ticket(token, w.a1.id))).toBe('FORBIDDEN');
+      expect(codeOf(await t.ticket(token, 999999))).toBe('NOT_FOUND');
+      expect(codeOf(await server.gql(CREATE, { input: { clientId: String(w.a.id), title: 'No' } }, token))).toBe('FORBIDDEN');
+      expect(codeOf(await t.update(token, w.a1.id, { status: 'DONE' }))).toBe('FORBIDDEN');
+      expect(codeOf(await t.remove(token, w.a1.id))).toBe('FORBIDDEN');
+      expect((await t.ticket(adminToken, w.a1.id)).data!.ticket.status).toBe('OPEN');
     });
   });
 
@@ -848,19 +854,30 @@ describe('notifications', () => {
       expect(page.items.find((n) => n.id === notes[0]!.id)!.ticket).toMatchObject({ id: tickets[1]!.id });
     });
 
-    it('a USER who lost access to the client sees ticket null on older notifications', async () => {
-      const { reader, notes, tickets } = await inbox(2);
+    it('a USER who lost access to the client sees ticket null on older notifications (to no client left, or to another)', async () => {
       const admin = await makeAdmin(server);
       const adminToken = await login(server, admin.email);
-      expect((await server.gql(UPDATE_USER, { id: String(reader.user.id), input: { clientIds: [] } }, adminToken)).errors).toBeUndefined();
-      const page = await t.notifications(reader.token);
-      expect(page.total).toBe(2);
-      expect(page.unread).toBe(2);
-      expect(ids(page.items)).toEqual(ids(notes));
-      expect(page.items.map((n) => n.ticket)).toEqual([null, null]);
-      expect(JSON.stringify(page)).not.toContain(`"id":"${tickets[0]!.id}","title"`);
-      // Still theirs to mark read.
-      expect(await t.markRead(reader.token, ids(notes))).toBe(2);
+      const keep = await makeClient(server);
+      for (const remaining of [[], [String(keep.id)]]) {
+        const { reader, notes, tickets } = await inbox(2);
+        const kept = await t.createTicket(adminToken, keep.id, uniqueTitle('Kept'));
+        expect((await server.gql(UPDATE_USER, { id: String(reader.user.id), input: { clientIds: [String(tickets[0]!.client.id), String(keep.id)] } }, adminToken)).errors).toBeUndefined();
+        const kept2 = await t.createTicket(adminToken, keep.id, uniqueTitle('Kept'));
+        expect((await server.gql(UPDATE_USER, { id: String(reader.user.id), input: { clientIds: remaining } }, adminToken)).errors).toBeUndefined();
+
+        const page = await t.notifications(reader.token);
+        expect(page.total).toBe(3);
+        expect(page.unread).toBe(3);
+        expect(ids(page.items.slice(1))).toEqual(ids(notes));
+        expect(page.items.slice(1).map((n) => n.ticket)).toEqual([null, null]);
+        expect(page.items.slice(1).map((n) => n.message)).toEqual([expect.stringContaining(tickets[1]!.title), expect.stringContaining(tickets[0]!.title)]);
+        // A notification about a client still on the list keeps its ticket.
+        expect(page.items[0]!.message).toContain(kept2.title);
+        expect(page.items[0]!.ticket).toEqual(remaining.length === 0 ? null : expect.objectContaining({ id: kept2.id }));
+        expect(JSON.stringify(page)).not.toContain(kept.title);
+        // Still theirs to mark read.
+        expect(await t.markRead(reader.token, ids(page.items))).toBe(3);
+      }
     });
   });
 });

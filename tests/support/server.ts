@@ -4,6 +4,7 @@ import { createApp, type App } from '../../server/app.js';
 import { systemActor } from '../../server/domain/actor.js';
 import { startHttpServer, type RunningServer } from '../../server/http.js';
 import { silentLogger, type Logger } from '../../server/logger.js';
+import type { ThrottleLimits } from '../../server/services/login-throttle.js';
 import { serviceContext } from '../../server/services/scoped-context.js';
 import type { ServiceContext } from '../../server/services/service-context.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
@@ -36,6 +37,8 @@ export interface TestServerOptions {
   logger?: Logger;
   production?: boolean;
   onEmailQueued?: () => void;
+  loginLimits?: ThrottleLimits;
+  bcryptRounds?: number;
 }
 
 /** The real HTTP server and app on a fresh database, listening on a free loopback port. */
@@ -46,9 +49,10 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     {
       jwtKey: createSecretKey(randomBytes(32)),
       jwtExpiresInSeconds: options.jwtExpiresInSeconds ?? 3600,
-      bcryptRounds: TEST_BCRYPT_ROUNDS,
+      bcryptRounds: options.bcryptRounds ?? TEST_BCRYPT_ROUNDS,
       publicUrl: 'http://console.test',
       onEmailQueued: options.onEmailQueued,
+      loginLimits: options.loginLimits,
     },
     options.schema,
   );

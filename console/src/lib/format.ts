@@ -1,4 +1,4 @@
-import type { Role } from './graphql/operations.js';
+import type { Role, TicketStatus } from './graphql/operations.js';
 
 export function roleLabel(role: Role): string {
   switch (role) {
@@ -23,4 +23,35 @@ export function initials(name: string): string {
   const parts = name.trim().split(/\s+/).filter(Boolean);
   const letters = parts.length > 1 ? [parts[0]![0], parts[parts.length - 1]![0]] : [parts[0]?.[0], parts[0]?.[1]];
   return letters.filter(Boolean).join('').toUpperCase() || '?';
+}
+
+/** In the order work goes through them. */
+export { TICKET_STATUSES } from '$server/domain/tickets.js';
+
+export function statusLabel(status: TicketStatus): string {
+  switch (status) {
+    case 'OPEN':
+      return 'Open';
+    case 'IN_PROGRESS':
+      return 'In progress';
+    case 'DONE':
+      return 'Done';
+    default: {
+      const unknown: never = status;
+      return String(unknown);
+    }
+  }
+}
+
+const relativeFormat = new Intl.RelativeTimeFormat('en-GB', { numeric: 'auto' });
+
+/** "3 minutes ago", "yesterday"; past a week, the date. */
+export function formatAgo(iso: string, now = Date.now()): string {
+  const seconds = Math.round((new Date(iso).getTime() - now) / 1000);
+  const abs = Math.abs(seconds);
+  if (abs < 45) return 'just now';
+  if (abs < 3600) return relativeFormat.format(Math.round(seconds / 60), 'minute');
+  if (abs < 86400) return relativeFormat.format(Math.round(seconds / 3600), 'hour');
+  if (abs < 7 * 86400) return relativeFormat.format(Math.round(seconds / 86400), 'day');
+  return formatDate(iso);
 }

@@ -1,5 +1,5 @@
 import { mutate } from './graphql/client.js';
-import { CreateUserMutation, DeleteUserMutation, UpdateUserMutation, type Role, type SortDirection, type UserOrderBy } from './graphql/operations.js';
+import { CreateUserMutation, DeleteUserMutation, UnlockUserMutation, UpdateUserMutation, type Role, type SortDirection, type UserOrderBy } from './graphql/operations.js';
 
 /** Users, as the admin pages change them. Every rule is the server's; this only speaks to it. */
 
@@ -78,4 +78,9 @@ export function userListHref(params: UserListParams): string {
   if (params.page > 1) search.set('page', String(params.page));
   const text = search.toString();
   return `/users${text ? `?${text}` : ''}`;
+}
+
+/** Lifts a sign-in lockout (too many failed attempts); the server records who did it. */
+export function unlockUser(id: string) {
+  return mutate(UnlockUserMutation, { id });
 }

@@ -1,4 +1,4 @@
-import { Arg, Args, Ctx, Directive, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Args, Ctx, Directive, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { requireUser } from '../../services/guards.js';
 import type { RequestContext } from '../context.js';
 import { IdArgs, UpdateUserArgs, UsersArgs } from '../types/args.js';
@@ -11,19 +11,20 @@ export class UserResolver {
   @Query(() => UserView, { description: 'The signed-in user.' })
   @Directive('@authenticated')
   async me(@Ctx() ctx: RequestContext): Promise<UserView> {
-    return toUserView(await ctx.services.users.get(ctx, requireUser(ctx.actor).id));
+    return toUserView(await ctx.services.users.getSummary(ctx, requireUser(ctx.actor).id));
   }
 
   @Query(() => UserPageView, {
     description: 'search: a case-insensitive substring of name or email. skip >= 0; limit 1..1000. Ordered by orderBy and direction (by id by default).',
   })
   @Directive('@hasRole(role: ADMIN)')
-  async users(@Ctx() ctx: RequestContext, @Args(() => UsersArgs) { skip, limit, search, orderBy, direction, clientId }: UsersArgs): Promise<UserPageView> {
-    const page = await ctx.services.users.list(ctx, {
+  async users(@Ctx() ctx: RequestContext, @Args(() => UsersArgs) { skip, limit, search, orderBy, direction, clientId, after }: UsersArgs): Promise<UserPageView> {
+    const page = await ctx.services.users.listSummaries(ctx, {
       skip,
       limit,
       search,
       clientId,
+      after,
       orderBy: orderBy == null ? undefined : toUserOrderField(orderBy),
       direction: direction == null ? undefined : toSortDirection(direction),
     });
@@ -33,7 +34,7 @@ export class UserResolver {
   @Query(() => UserView)
   @Directive('@hasRole(role: ADMIN, orSelf: "id")')
   async user(@Ctx() ctx: RequestContext, @Args(() => IdArgs) { id }: IdArgs): Promise<UserView> {
-    return toUserView(await ctx.services.users.get(ctx, id));
+    return toUserView(await ctx.services.users.getSummary(ctx, id));
   }
 
   @Mutation(() => UserView)
@@ -58,5 +59,16 @@ export class UserResolver {
   @Directive('@authenticated')
   async updateMe(@Ctx() ctx: RequestContext, @Arg('input', () => UpdateMeInput) input: UpdateMeInput): Promise<UserView> {
     return toUserView(await ctx.services.users.updateMe(ctx, input));
+  }
+
+  @Mutation(() => UserView, { description: "Lifts the user's sign-in lockout after too many failed attempts." })
+  @Directive('@hasRole(role: ADMIN)')
+  async unlockUser(@Ctx() ctx: RequestContext, @Args(() => IdArgs) { id }: IdArgs): Promise<UserView> {
+    return toUserView(await ctx.services.users.unlock(ctx, id));
+  }
+
+  @FieldResolver(() => Date, { nullable: true, description: 'Until when the user cannot sign in after too many failed attempts (ADMIN, or yourself); null when they can.' })
+  async lockedUntil(@Root() user: UserView, @Ctx() ctx: RequestContext): Promise<Date | null> {
+    return ctx.services.users.lockedUntil(ctx, { id: Number(user.id), email: user.email });
   }
 }

@@ -39,6 +39,12 @@ export class UsersArgs {
 
   @Field(() => ID, { nullable: true, description: 'Only the users with this client on their access list.' })
   clientId?: string | null;
+
+  @Field(() => ID, {
+    nullable: true,
+    description: 'Keyset paging: only users with an id greater than this one, ordered by id. Walk every user by passing the last id of each page; a page deep in the list costs what the first one does.',
+  })
+  after?: string | null;
 }
 
 @ArgsType()

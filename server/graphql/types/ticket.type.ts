@@ -1,3 +1,4 @@
+import { wrap } from '@mikro-orm/core';
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { canAccessClient, clientScope } from '../../domain/access.js';
 import type { Actor } from '../../domain/actor.js';
@@ -135,8 +136,8 @@ export function toNotificationView(notification: Notification, viewer: Actor): N
   return {
     id: String(notification.id),
     message: notification.message,
-    // A ticket of a client the viewer has since lost access to is not shown.
-    ticket: ticket && canAccessClient(viewer, ticket.client.id) ? toTicketView(ticket, viewer) : null,
+    // A ticket of a client the viewer has since lost access to is not shown (nor one left unloaded).
+    ticket: ticket && wrap(ticket).isInitialized() && canAccessClient(viewer, ticket.client.id) ? toTicketView(ticket, viewer) : null,
     createdAt: notification.createdAt,
     readAt: notification.readAt ?? null,
   };

@@ -80,11 +80,25 @@ export const UsersQuery = graphql(
   [UserFields],
 );
 
+/** A user's page: lockedUntil only here, as it is read per user (never for a whole list). */
 export const UserQuery = graphql(
   `
     query User($id: ID!) {
       user(id: $id) {
         ...UserFields
+        lockedUntil
+      }
+    }
+  `,
+  [UserFields],
+);
+
+export const UnlockUserMutation = graphql(
+  `
+    mutation UnlockUser($id: ID!) {
+      unlockUser(id: $id) {
+        ...UserFields
+        lockedUntil
       }
     }
   `,
@@ -180,9 +194,124 @@ export const DeleteClientMutation = graphql(`
   }
 `);
 
+export const TicketFields = graphql(
+  `
+    fragment TicketFields on Ticket {
+      id
+      title
+      description
+      status
+      client {
+        ...ClientFields
+      }
+      createdBy {
+        id
+        name
+      }
+      createdAt
+      updatedAt
+    }
+  `,
+  [ClientFields],
+);
+
+export const TicketsQuery = graphql(
+  `
+    query Tickets($clientId: ID, $status: TicketStatus, $skip: Int, $limit: Int) {
+      tickets(clientId: $clientId, status: $status, skip: $skip, limit: $limit) {
+        total
+        skip
+        limit
+        items {
+          ...TicketFields
+        }
+      }
+    }
+  `,
+  [TicketFields],
+);
+
+export const TicketQuery = graphql(
+  `
+    query Ticket($id: ID!) {
+      ticket(id: $id) {
+        ...TicketFields
+      }
+    }
+  `,
+  [TicketFields],
+);
+
+export const CreateTicketMutation = graphql(
+  `
+    mutation CreateTicket($input: CreateTicketInput!) {
+      createTicket(input: $input) {
+        ...TicketFields
+      }
+    }
+  `,
+  [TicketFields],
+);
+
+export const UpdateTicketMutation = graphql(
+  `
+    mutation UpdateTicket($id: ID!, $input: UpdateTicketInput!) {
+      updateTicket(id: $id, input: $input) {
+        ...TicketFields
+      }
+    }
+  `,
+  [TicketFields],
+);
+
+export const DeleteTicketMutation = graphql(`
+  mutation DeleteTicket($id: ID!) {
+    deleteTicket(id: $id)
+  }
+`);
+
+/** The bell's count: one small page, for `unread` over all pages. */
+export const UnreadCountQuery = graphql(`
+  query UnreadCount {
+    notifications(unreadOnly: true, limit: 1) {
+      unread
+    }
+  }
+`);
+
+export const NotificationsQuery = graphql(`
+  query Notifications($unreadOnly: Boolean, $skip: Int, $limit: Int) {
+    notifications(unreadOnly: $unreadOnly, skip: $skip, limit: $limit) {
+      total
+      unread
+      skip
+      limit
+      items {
+        id
+        message
+        createdAt
+        readAt
+        ticket {
+          id
+          title
+        }
+      }
+    }
+  }
+`);
+
+export const MarkNotificationsReadMutation = graphql(`
+  mutation MarkNotificationsRead($ids: [ID!]!) {
+    markNotificationsRead(ids: $ids)
+  }
+`);
+
 /** The shapes the pages work with, unmasked. */
 export type ClientData = ResultOf<typeof ClientFields>;
 export type UserData = ResultOf<typeof UserFields>;
 export type Role = UserData['roles'][number];
 export type UserOrderBy = NonNullable<VariablesOf<typeof UsersQuery>['orderBy']>;
 export type SortDirection = NonNullable<VariablesOf<typeof UsersQuery>['direction']>;
+export type TicketData = ResultOf<typeof TicketFields>;
+export type TicketStatus = TicketData['status'];
+export type NotificationData = ResultOf<typeof NotificationsQuery>['notifications']['items'][number];

@@ -1,0 +1,37 @@
+/** What the audit log records (CONTRACT.md leaves the names to us; scripts filter on them). */
+export const AUDIT_ACTIONS = [
+  'user.create',
+  'user.update',
+  'user.delete',
+  'user.unlock',
+  'client.create',
+  'client.update',
+  'client.delete',
+  'ticket.create',
+  'ticket.update',
+  'ticket.delete',
+  'login.success',
+  'login.failure',
+  'login.lockout',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+export const AUDIT_CHANNELS = ['api', 'console', 'cli'] as const;
+/** Where a change came from: a script or app using the API, the admin console, or the operator's CLI. */
+export type AuditChannel = (typeof AUDIT_CHANNELS)[number];
+
+export type AuditTarget = 'user' | 'client' | 'ticket';
+
+export const isAuditAction = (value: string): value is AuditAction => (AUDIT_ACTIONS as readonly string[]).includes(value);
+
+/** Field → { from, to }: what an update changed. Secrets are never in it. */
+export type AuditChanges = Record<string, { from?: unknown; to?: unknown } | string>;
+
+/** The fields whose values differ between two snapshots, as from/to pairs. */
+export function diffFields(before: Record<string, unknown>, after: Record<string, unknown>): AuditChanges {
+  const changes: AuditChanges = {};
+  for (const key of Object.keys(after)) {
+    if (JSON.stringify(before[key]) !== JSON.stringify(after[key])) changes[key] = { from: before[key], to: after[key] };
+  }
+  return changes;
+}

@@ -1,0 +1,118 @@
+import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
+import type { Actor } from '../domain/actor.js';
+import { AUDIT_ACTIONS, isAuditAction, type AuditAction, type AuditChannel, type AuditChanges, type AuditTarget } from '../domain/audit.js';
+import { ValidationError } from '../domain/errors.js';
+import { PAGE_LIMIT_DEFAULT } from '../domain/limits.js';
+import { FieldProblems, checkPage, parseId } from '../domain/validation.js';
+import { AuditEvent } from '../entities/audit-event.entity.js';
+import { requireAdmin } from './guards.js';
+import type { ServiceContext } from './service-context.js';
+import type { Page } from './user.service.js';
+
+export interface AuditEntry {
+  action: AuditAction;
+  targetType?: AuditTarget;
+  targetId?: number | string | null;
+  changes?: AuditChanges | null;
+}
+
+export interface AuditQuery {
+  actorId?: string | number | null;
+  targetType?: string | null;
+  targetId?: string | number | null;
+  action?: string | null;
+  from?: Date | null;
+  to?: Date | null;
+  skip?: number;
+  limit?: number;
+}
+
+/** Where an entry came from when the context does not say: users act through the API, the system through the CLI. */
+function channelOf(ctx: Pick<ServiceContext, 'actor' | 'channel'>): AuditChannel {
+  return ctx.channel ?? (ctx.actor.kind === 'system' ? 'cli' : 'api');
+}
+
+function labelOf(actor: Actor): string {
+  switch (actor.kind) {
+    case 'user':
+      return actor.email;
+    case 'system':
+      return `operator (${actor.via})`;
+    default:
+      return 'anonymous';
+  }
+}
+
+/**
+ * The audit log: every change to users, clients and tickets, every sign-in and failed sign-in,
+ * every lockout and unlock. Entries are written in the transaction of the change itself, so the
+ * log holds exactly what happened; only admins read it.
+ */
+export class AuditLog {
+  /** Inside the caller's transaction (`em`), for the context's actor. */
+  async record(em: EntityManager, ctx: Pick<ServiceContext, 'actor' | 'channel' | 'sourceAddress'>, entry: AuditEntry): Promise<void> {
+    await em.insert(AuditEvent, {
+      at: new Date(),
+      actorId: ctx.actor.kind === 'user' ? ctx.actor.id : null,
+      actorLabel: labelOf(ctx.actor).slice(0, 300),
+      channel: channelOf(ctx),
+      action: entry.action,
+      targetType: entry.targetType ?? null,
+      targetId: entry.targetId == null ? null : String(entry.targetId),
+      changes: entry.changes && Object.keys(entry.changes).length > 0 ? entry.changes : null,
+      sourceAddress: ctx.sourceAddress?.slice(0, 64) ?? null,
+    } as AuditEvent);
+  }
+
+  /** A sign-in event, where the actor is whoever the email names (or nobody yet). */
+  async recordSignIn(
+    em: EntityManager,
+    event: { action: 'login.success' | 'login.failure' | 'login.lockout'; email: string; userId: number | null; channel?: AuditChannel; sourceAddress: string | null; detail?: AuditChanges },
+  ): Promise<void> {
+    await em.insert(AuditEvent, {
+      at: new Date(),
+      actorId: event.action === 'login.success' ? event.userId : null,
+      actorLabel: event.email.slice(0, 300) || '(empty email)',
+      channel: event.channel ?? 'api',
+      action: event.action,
+      targetType: event.userId === null ? null : 'user',
+      targetId: event.userId === null ? null : String(event.userId),
+      changes: event.detail ?? null,
+      sourceAddress: event.sourceAddress?.slice(0, 64) ?? null,
+    } as AuditEvent);
+  }
+
+  /** ADMIN: the log, newest first, filtered by actor, target, action and time range. */
+  async list(ctx: ServiceContext, query: AuditQuery = {}): Promise<Page<AuditEvent>> {
+    requireAdmin(ctx.actor);
+    const problems = new FieldProblems();
+    const { fields, page } = checkPage(query.skip ?? 0, query.limit ?? PAGE_LIMIT_DEFAULT);
+    for (const [field, problem] of Object.entries(fields)) problems.add(field, problem);
+    const where: FilterQuery<AuditEvent> = {};
+    if (query.actorId != null) {
+      const id = parseId(query.actorId);
+      if (id === null) problems.add('actorId', 'must be a positive integer');
+      else where.actorId = id;
+    }
+    if (query.targetType != null) {
+      if (!['user', 'client', 'ticket'].includes(query.targetType)) problems.add('targetType', 'must be one of user, client, ticket');
+      else where.targetType = query.targetType;
+    }
+    if (query.targetId != null) {
+      const id = parseId(query.targetId);
+      if (id === null) problems.add('targetId', 'must be a positive integer');
+      else where.targetId = String(id);
+    }
+    if (query.action != null) {
+      if (!isAuditAction(query.action)) problems.add('action', `must be one of ${AUDIT_ACTIONS.join(', ')}`);
+      else where.action = query.action;
+    }
+    if (query.from != null || query.to != null) {
+      if (query.from && query.to && query.from > query.to) problems.add('from', 'must not be after to');
+      where.at = { ...(query.from ? { $gte: query.from } : {}), ...(query.to ? { $lte: query.to } : {}) };
+    }
+    if (!problems.empty) throw new ValidationError(problems.fields);
+    const [items, total] = await ctx.em.findAndCount(AuditEvent, where, { orderBy: { id: 'desc' }, offset: page.skip, limit: page.limit });
+    return { items, total, skip: page.skip, limit: page.limit };
+  }
+}
