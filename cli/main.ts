@@ -4,17 +4,18 @@
  * the server holds the embedded database, the commands run through it instead (cli/runtime.ts).
  */
 import yargs from 'yargs';
+import { auditCommands } from './commands/audit.commands.js';
 import { clientCommands } from './commands/client.commands.js';
 import { userCommands } from './commands/user.commands.js';
 import { createCommandContext } from './command-context.js';
 import { CliUsageError, processIo } from './output.js';
 
-const GROUPS = { user: userCommands, client: clientCommands } as const;
+const GROUPS = { user: userCommands, client: clientCommands, audit: auditCommands } as const;
 
 async function main(args: string[]): Promise<number> {
   const [group, ...rest] = args;
-  if (group !== 'user' && group !== 'client') {
-    processIo.err('Usage: ./scripts/user <command> or ./scripts/client <command> (add --help)\n');
+  if (group !== 'user' && group !== 'client' && group !== 'audit') {
+    processIo.err('Usage: ./scripts/user <command>, ./scripts/client <command> or ./scripts/audit list (add --help)\n');
     return 1;
   }
   const context = createCommandContext(processIo, process.env);

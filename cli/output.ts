@@ -59,6 +59,12 @@ const FLAG_FOR_FIELD: Record<string, string> = {
   skip: '--skip',
   limit: '--limit',
   search: '--search',
+  actorId: '--actor',
+  targetType: '--target',
+  targetId: '--target',
+  action: '--action',
+  from: '--from',
+  to: '--to',
 };
 
 export function describeFields(fields: Record<string, string>): string {
@@ -120,7 +126,7 @@ function lines(entries: (string | [string, string])[]): string {
   return `${entries.map((e) => (typeof e === 'string' ? e : `  ${`${e[0]}:`.padEnd(15)} ${e[1]}`)).join('\n')}\n`;
 }
 
-function table(header: string[], rows: string[][]): string {
+export function table(header: string[], rows: string[][]): string {
   if (rows.length === 0) return '';
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const format = (row: string[]) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ');

@@ -6,7 +6,9 @@ import { openDatabase, type Database } from '../server/db/database.js';
 import { systemActor } from '../server/domain/actor.js';
 import { runOperation, type OperationName, type OperationPayload, type OperationResult, type OperatorServices } from '../server/operator/operations.js';
 import { controlSocketPath } from '../server/operator/protocol.js';
+import { AuditLog } from '../server/services/audit-log.js';
 import { ClientService } from '../server/services/client.service.js';
+import { LoginThrottle } from '../server/services/login-throttle.js';
 import { serviceContext } from '../server/services/scoped-context.js';
 import { UserService } from '../server/services/user.service.js';
 import { callControlServer, NoControlServerError } from './control-client.js';
@@ -51,7 +53,8 @@ export async function openRuntime(config: Config): Promise<OperatorRuntime> {
 }
 
 function localRuntime(config: Config, database: Database): OperatorRuntime {
-  const services: OperatorServices = { users: new UserService(new PasswordHasher(config.bcryptRounds)), clients: new ClientService() };
+  const audit = new AuditLog();
+  const services: OperatorServices = { users: new UserService(new PasswordHasher(config.bcryptRounds), new LoginThrottle(), audit), clients: new ClientService(audit), audit };
   return {
     run<K extends OperationName>(op: K, payload: OperationPayload<K>): Promise<OperationResult<K>> {
       return runOperation(services, serviceContext(database.orm.em.fork(), systemActor('cli')), op, payload);

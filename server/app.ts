@@ -4,9 +4,11 @@ import { PasswordHasher } from './auth/passwords.js';
 import { TokenService } from './auth/tokens.js';
 import type { Database } from './db/database.js';
 import { ANONYMOUS, type Actor } from './domain/actor.js';
+import type { AuditChannel } from './domain/audit.js';
 import { isDomainError, type DomainError } from './domain/errors.js';
 import { NO_SESSION_COOKIE, type RequestContext, type SessionCookie } from './graphql/context.js';
 import { buildGraphQLSchema } from './graphql/schema.js';
+import { AuditLog } from './services/audit-log.js';
 import { AuthService } from './services/auth.service.js';
 import { LoginThrottle, type ThrottleLimits } from './services/login-throttle.js';
 import { ClientService } from './services/client.service.js';
@@ -21,6 +23,7 @@ export interface Services {
   readonly auth: AuthService;
   readonly tickets: TicketService;
   readonly notifications: NotificationService;
+  readonly audit: AuditLog;
 }
 
 export interface AppOptions {
@@ -43,7 +46,7 @@ export interface App {
    * A fresh unit of work and the actor a token (if any) speaks for. `session` lets login and logout
    * start and end a browser session; the transport decides what that means.
    */
-  createRequestContext(request: { token: string | null; source: string | null; session?: SessionCookie }): Promise<RequestContext>;
+  createRequestContext(request: { token: string | null; source: string | null; session?: SessionCookie; channel?: AuditChannel }): Promise<RequestContext>;
 }
 
 /** The services on a database, with no transport: used by the HTTP server and by the CLI. */
@@ -51,13 +54,15 @@ export function createServices(options: AppOptions): Services {
   const passwords = new PasswordHasher(options.bcryptRounds);
   const tokens = new TokenService(options.jwtKey, options.jwtExpiresInSeconds);
   const throttle = new LoginThrottle(options.loginLimits);
+  const audit = new AuditLog();
   const publicUrl = options.publicUrl.replace(/\/+$/, '');
   const notifications = new NotificationService({ ticketUrl: (id) => `${publicUrl}/tickets/${id}`, onEmailQueued: options.onEmailQueued });
   return {
-    users: new UserService(passwords, throttle),
-    clients: new ClientService(),
-    auth: new AuthService(passwords, tokens, throttle),
-    tickets: new TicketService(notifications),
+    users: new UserService(passwords, throttle, audit),
+    clients: new ClientService(audit),
+    auth: new AuthService(passwords, tokens, throttle, audit),
+    tickets: new TicketService(notifications, audit),
+    audit,
     notifications,
   };
 }
@@ -69,7 +74,7 @@ export function createApp(database: Database, options: AppOptions, schema: Graph
     database,
     services,
     schema,
-    async createRequestContext({ token, source, session = NO_SESSION_COOKIE }) {
+    async createRequestContext({ token, source, session = NO_SESSION_COOKIE, channel = 'api' }) {
       const em = database.orm.em.fork();
       let actor: Actor = ANONYMOUS;
       let authProblem: DomainError | undefined;
@@ -82,7 +87,7 @@ export function createApp(database: Database, options: AppOptions, schema: Graph
         }
       }
       // The actor's client scope is bound to this unit of work's data-layer filter here, once.
-      return { ...serviceContext(em, actor), authProblem, source, services, session };
+      return { ...serviceContext(em, actor), channel, sourceAddress: source, authProblem, source, services, session };
     },
   };
 }

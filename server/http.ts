@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, type Stats } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
@@ -152,7 +153,14 @@ export async function startHttpServer(app: App, options: HttpOptions): Promise<R
     const session = new SessionCookieHeader(isHttps(req));
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: request,
-      context: () => app.createRequestContext({ token: requestToken(req), source: req.socket.remoteAddress ?? null, session }),
+      context: () =>
+        app.createRequestContext({
+          token: requestToken(req),
+          source: req.socket.remoteAddress ?? null,
+          session,
+          // Self-declared, for the audit log only (never for access): the console says who it is.
+          channel: req.headers['x-tracker-client'] === 'console' ? 'console' : 'api',
+        }),
     });
     res.statusCode = response.status ?? 200;
     // Answers carry people's data: never stored by a cache.
@@ -227,10 +235,7 @@ export async function startHttpServer(app: App, options: HttpOptions): Promise<R
     res.setHeader('Content-Type', type);
     res.setHeader('Content-Length', size);
     res.setHeader('Cache-Control', cacheControl);
-    if (type.startsWith('text/html')) {
-      res.setHeader('X-Frame-Options', 'DENY');
-      res.setHeader('Referrer-Policy', 'same-origin');
-    }
+    if (type.startsWith('text/html')) setPageHeaders(res, await pagePolicy(file, stats));
     res.statusCode = 200;
     if (req.method === 'HEAD') {
       res.end();
@@ -245,6 +250,7 @@ export async function startHttpServer(app: App, options: HttpOptions): Promise<R
   }
 
   function placeholder(res: ServerResponse): void {
+    setPageHeaders(res, contentSecurityPolicy(''));
     res.setHeader('Content-Type', 'text/html; charset=utf-8');
     res.setHeader('Cache-Control', 'no-cache');
     res.end(
@@ -349,6 +355,49 @@ class SessionCookieHeader implements SessionCookie {
   private cookie(value: string, maxAge: number): string {
     return `${SESSION_COOKIE}=${value}; Max-Age=${maxAge}; Path=/; HttpOnly; SameSite=Strict${this.secure ? '; Secure' : ''}`;
   }
+}
+
+/** A console page's headers: what it may load and run, and that no other site may frame it. */
+function setPageHeaders(res: ServerResponse, policy: string): void {
+  res.setHeader('Content-Security-Policy', policy);
+  res.setHeader('X-Frame-Options', 'DENY');
+  res.setHeader('Referrer-Policy', 'no-referrer');
+}
+
+/** The policy of each page of the build, read once per version of the file (a rebuild changes it). */
+const pagePolicies = new Map<string, { mtimeMs: number; size: number; policy: string }>();
+
+async function pagePolicy(file: string, stats: Stats): Promise<string> {
+  const known = pagePolicies.get(file);
+  if (known && known.mtimeMs === stats.mtimeMs && known.size === stats.size) return known.policy;
+  const policy = contentSecurityPolicy(await readFile(file, 'utf8'));
+  pagePolicies.set(file, { mtimeMs: stats.mtimeMs, size: stats.size, policy });
+  return policy;
+}
+
+/**
+ * A strict Content-Security-Policy for a page of the console: scripts only from this origin, plus
+ * the page's own inline scripts by their SHA-256 (SvelteKit's static build boots from one), never
+ * 'unsafe-inline' or eval; requests only to this origin; no plugins, <base> or framing. Styles come
+ * from this origin; only style attributes may be inline (the app shell has one).
+ */
+function contentSecurityPolicy(html: string): string {
+  const hashes = [...html.matchAll(/<script(?![^>]*\bsrc\s*=)[^>]*>([\s\S]*?)<\/script>/gi)].map(
+    (match) => `'sha256-${createHash('sha256').update(match[1]!, 'utf8').digest('base64')}'`,
+  );
+  return [
+    "default-src 'self'",
+    ['script-src', "'self'", ...hashes].join(' '),
+    "style-src 'self'",
+    "style-src-attr 'unsafe-inline'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
 }
 
 async function fileStats(file: string): Promise<Stats | null> {

@@ -30,8 +30,12 @@ export type AuditChanges = Record<string, { from?: unknown; to?: unknown } | str
 /** The fields whose values differ between two snapshots, as from/to pairs. */
 export function diffFields(before: Record<string, unknown>, after: Record<string, unknown>): AuditChanges {
   const changes: AuditChanges = {};
-  for (const key of Object.keys(after)) {
-    if (JSON.stringify(before[key]) !== JSON.stringify(after[key])) changes[key] = { from: before[key], to: after[key] };
+  for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    if (JSON.stringify(before[key]) === JSON.stringify(after[key])) continue;
+    // A field only on one side was created (to) or removed (from): no null stands in for the other.
+    if (!(key in before) || before[key] === undefined) changes[key] = { to: after[key] };
+    else if (!(key in after) || after[key] === undefined) changes[key] = { from: before[key] };
+    else changes[key] = { from: before[key], to: after[key] };
   }
   return changes;
 }

@@ -4,13 +4,14 @@ import { DateTimeResolver } from 'graphql-scalars';
 import type { GraphQLSchema } from 'graphql';
 import { buildSchemaSync } from 'type-graphql';
 import { applyAccessDirectives } from './directives/access.directives.js';
+import { AuditResolver } from './resolvers/audit.resolver.js';
 import { AuthResolver } from './resolvers/auth.resolver.js';
 import { ClientResolver } from './resolvers/client.resolver.js';
 import { NotificationResolver } from './resolvers/notification.resolver.js';
 import { TicketResolver } from './resolvers/ticket.resolver.js';
 import { UserResolver } from './resolvers/user.resolver.js';
 
-export const RESOLVERS = [AuthResolver, UserResolver, ClientResolver, TicketResolver, NotificationResolver] as const;
+export const RESOLVERS = [AuthResolver, UserResolver, ClientResolver, TicketResolver, NotificationResolver, AuditResolver] as const;
 
 /**
  * The executable schema: TypeGraphQL types and resolvers, with access enforced by the directives.

@@ -1,7 +1,8 @@
+import type { AuditLog, AuditQuery } from '../services/audit-log.js';
 import type { ClientService } from '../services/client.service.js';
 import type { ServiceContext } from '../services/service-context.js';
-import type { CreateUserData, ListUsersQuery, UpdateUserData, UserService } from '../services/user.service.js';
-import { toClientRecord, toUserRecord, type ClientRecord, type UserPageRecord, type UserRecord } from './records.js';
+import type { CreateUserData, ListUsersQuery, Page, UpdateUserData, UserService } from '../services/user.service.js';
+import { toAuditRecord, toClientRecord, toUserRecord, type AuditRecord, type ClientRecord, type UserPageRecord, type UserRecord } from './records.js';
 
 /**
  * The operator's operations: what ./scripts/user and ./scripts/client can do, each one service
@@ -12,6 +13,7 @@ import { toClientRecord, toUserRecord, type ClientRecord, type UserPageRecord, t
 export interface OperatorServices {
   users: UserService;
   clients: ClientService;
+  audit: AuditLog;
 }
 
 export const OPERATIONS = {
@@ -30,6 +32,10 @@ export const OPERATIONS = {
     s.clients.update(ctx, p.id, { name: p.name }).then(toClientRecord),
   'clients.delete': (s: OperatorServices, ctx: ServiceContext, p: { id: number }): Promise<number> => s.clients.remove(ctx, p.id),
   'clients.get': (s: OperatorServices, ctx: ServiceContext, p: { id: number }): Promise<ClientRecord> => s.clients.get(ctx, p.id).then(toClientRecord),
+  'audit.list': async (s: OperatorServices, ctx: ServiceContext, p: { query: AuditQuery }): Promise<Page<AuditRecord>> => {
+    const page = await s.audit.list(ctx, { ...p.query, from: p.query.from ? new Date(p.query.from) : null, to: p.query.to ? new Date(p.query.to) : null });
+    return { ...page, items: page.items.map(toAuditRecord) };
+  },
   'clients.list': async (s: OperatorServices, ctx: ServiceContext): Promise<ClientRecord[]> => (await s.clients.list(ctx)).map(toClientRecord),
 } as const;
 

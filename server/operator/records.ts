@@ -1,3 +1,4 @@
+import type { AuditEvent } from '../entities/audit-event.entity.js';
 import type { Client } from '../entities/client.entity.js';
 import type { User } from '../entities/user.entity.js';
 import type { Role } from '../domain/roles.js';
@@ -29,6 +30,34 @@ export interface ClientRecord {
 }
 
 export type UserPageRecord = Omit<Page<UserRecord>, never>;
+
+export interface AuditRecord {
+  id: number;
+  at: string;
+  actorId: number | null;
+  actorLabel: string;
+  channel: string;
+  action: string;
+  targetType: string | null;
+  targetId: number | null;
+  changes: Record<string, unknown> | null;
+  sourceAddress: string | null;
+}
+
+export function toAuditRecord(event: AuditEvent): AuditRecord {
+  return {
+    id: Number(event.id),
+    at: event.at.toISOString(),
+    actorId: event.actorId,
+    actorLabel: event.actorLabel,
+    channel: event.channel,
+    action: event.action,
+    targetType: event.targetType,
+    targetId: event.targetId == null ? null : Number(event.targetId),
+    changes: event.changes,
+    sourceAddress: event.sourceAddress,
+  };
+}
 
 export function toUserRecord(user: User): UserRecord {
   const clients = user.clients

@@ -1,17 +1,21 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { userActor, type UserActor } from '../domain/actor.js';
 import { DomainError, MESSAGES } from '../domain/errors.js';
+import type { AuditChannel } from '../domain/audit.js';
 import { isRole } from '../domain/roles.js';
 import { isPasswordLength } from '../domain/validation.js';
 import type { PasswordHasher } from '../auth/passwords.js';
 import type { TokenService } from '../auth/tokens.js';
 import { User } from '../entities/user.entity.js';
+import { AuditLog } from './audit-log.js';
 import { LoginThrottle } from './login-throttle.js';
 import { inTransaction } from './persistence.js';
 
 export interface LoginAttempt {
   email: string;
   password: string;
+  /** Where the attempt came from, for the audit log. */
+  channel?: AuditChannel;
   /** The caller's network address, kept with a failure for the record. */
   source?: string | null;
 }
@@ -28,6 +32,7 @@ export class AuthService {
     private readonly passwords: PasswordHasher,
     private readonly tokens: TokenService,
     private readonly throttle: LoginThrottle = new LoginThrottle(),
+    private readonly audit: AuditLog = new AuditLog(),
   ) {}
 
   /** Readies what the first failed login needs, so that it costs no more than later ones. */
@@ -50,7 +55,14 @@ export class AuthService {
     // bcrypt would compare only the first 72 bytes: a longer password must fail, not match a prefix.
     const valid = user && isPasswordLength(password) ? await this.passwords.verify(password, user.passwordHash) : await this.passwords.verifyNobody(password);
     if (!user || !valid) {
-      await this.throttle.recordFailure(em, email, source);
+      await inTransaction(em, async (tx) => {
+        const lockouts = await this.throttle.recordFailure(tx, email, source);
+        const record = { email, userId: user?.id ?? null, channel: attempt.channel, sourceAddress: source };
+        await this.audit.recordSignIn(tx, { ...record, action: 'login.failure' });
+        for (const lockout of lockouts) {
+          await this.audit.recordSignIn(tx, { ...record, action: 'login.lockout', detail: { lockedOut: lockout.of, until: lockout.until.toISOString(), level: String(lockout.level) } });
+        }
+      });
       throw new DomainError('UNAUTHENTICATED', MESSAGES.badCredentials);
     }
 
@@ -58,6 +70,7 @@ export class AuthService {
     await inTransaction(em, async (tx) => {
       await tx.nativeUpdate(User, user.id, { lastLoginAt: now });
       await this.throttle.recordSuccess(tx, email);
+      await this.audit.recordSignIn(tx, { action: 'login.success', email, userId: user.id, channel: attempt.channel, sourceAddress: source });
     });
     const issued = this.tokens.issue({ userId: user.id, tokenVersion: user.tokenVersion });
     const signedIn = await em.fork().findOneOrFail(User, user.id, { populate: ['clients'] });

@@ -1,7 +1,9 @@
 import { clientScope } from '../domain/access.js';
+import { diffFields } from '../domain/audit.js';
 import { DomainError, MESSAGES, ValidationError, notFound } from '../domain/errors.js';
 import { FieldProblems, checkName } from '../domain/validation.js';
 import { Client } from '../entities/client.entity.js';
+import { AuditLog } from './audit-log.js';
 import { requireAdmin, requireClientAccess, requireId } from './guards.js';
 import { escapeLike, inTransaction } from './persistence.js';
 import { countClientTickets } from './ticket.service.js';
@@ -15,6 +17,8 @@ export interface ClientData {
 
 /** Clients (customer accounts): admins manage them; a user sees the ones on their access list. */
 export class ClientService {
+  constructor(private readonly audit: AuditLog = new AuditLog()) {}
+
   /** Admins: every client; anyone else: the clients on their access list. By name. */
   async list({ em, actor }: ServiceContext): Promise<Client[]> {
     const scope = clientScope(actor);
@@ -30,27 +34,32 @@ export class ClientService {
     return client;
   }
 
-  async create({ em, actor }: ServiceContext, data: ClientData): Promise<Client> {
+  async create(ctx: ServiceContext, data: ClientData): Promise<Client> {
+    const { em, actor } = ctx;
     requireAdmin(actor);
     const name = validName(data);
     if (await em.count(Client, { name: { $ilike: escapeLike(name) } })) throw nameTaken();
     return inTransaction(em, async (tx) => {
       const client = tx.create(Client, { name } as Client);
       await tx.flush();
+      await this.audit.record(tx, ctx, { action: 'client.create', targetType: 'client', targetId: client.id, changes: { name: { to: name } } });
       return client;
     }, { unique: nameTaken });
   }
 
-  async update({ em, actor }: ServiceContext, rawId: string | number, data: ClientData): Promise<Client> {
+  async update(ctx: ServiceContext, rawId: string | number, data: ClientData): Promise<Client> {
+    const { em, actor } = ctx;
     requireAdmin(actor);
     const id = requireId(rawId);
     const name = validName(data);
     return inTransaction(em, async (tx) => {
       const client = await tx.findOne(Client, id);
       if (!client) throw notFound('client');
+      const changes = diffFields({ name: client.name }, { name });
       client.name = name;
       client.updatedAt = new Date();
       await tx.flush();
+      await this.audit.record(tx, ctx, { action: 'client.update', targetType: 'client', targetId: id, changes });
       return client;
     }, { unique: nameTaken });
   }
@@ -59,7 +68,8 @@ export class ClientService {
    * Deleting a client also removes it from every access list (the database cascades). A client
    * that still has tickets is kept: CONFLICT, since deleting it would orphan them.
    */
-  async remove({ em, actor }: ServiceContext, rawId: string | number): Promise<number> {
+  async remove(ctx: ServiceContext, rawId: string | number): Promise<number> {
+    const { em, actor } = ctx;
     requireAdmin(actor);
     const id = requireId(rawId);
     const inTheWay = (count: number) =>
@@ -69,8 +79,10 @@ export class ClientService {
       async (tx) => {
         const tickets = await countClientTickets(tx, id);
         if (tickets > 0) throw inTheWay(tickets);
+        const gone = await tx.findOne(Client, id);
         const deleted = await tx.nativeDelete(Client, id);
-        if (deleted === 0) throw notFound('client');
+        if (deleted === 0 || !gone) throw notFound('client');
+        await this.audit.record(tx, ctx, { action: 'client.delete', targetType: 'client', targetId: id, changes: { name: { from: gone.name } } });
       },
       // A ticket created for it meanwhile: the foreign key refuses, and so do we.
       { foreignKey: () => new DomainError('CONFLICT', 'A ticket was just created for this client: delete its tickets before deleting the client') },

@@ -21,6 +21,12 @@ const sourceKey = (source: string) => `source:${source}`;
  * further lockout within a day (at most a day). Locked out, even the right password is refused,
  * and TOO_MANY_REQUESTS says when to try again. An admin can lift an email's lockout.
  */
+export interface NewLockout {
+  of: 'email' | 'source';
+  until: Date;
+  level: number;
+}
+
 export interface ThrottleLimits {
   perEmail: number;
   perSource: number;
@@ -43,12 +49,16 @@ export class LoginThrottle {
     });
   }
 
-  /** Records a failure; locks the email or the address out when it reaches its limit. */
-  async recordFailure(em: EntityManager, email: string, source: string | null): Promise<void> {
+  /** Records a failure; locks the email or the address out when it reaches its limit. Returns the lockouts it began. */
+  async recordFailure(em: EntityManager, email: string, source: string | null): Promise<NewLockout[]> {
     const now = new Date();
     await em.insert(LoginFailure, { email: email.slice(0, 254), source: source?.slice(0, 64) ?? null, createdAt: now } as LoginFailure);
-    await this.lockIfOver(em, emailKey(email), { email }, this.limits.perEmail);
-    if (source) await this.lockIfOver(em, sourceKey(source), { source }, this.limits.perSource);
+    const begun: NewLockout[] = [];
+    const byEmail = await this.lockIfOver(em, emailKey(email), { email }, this.limits.perEmail);
+    if (byEmail) begun.push({ of: 'email', ...byEmail });
+    const bySource = source ? await this.lockIfOver(em, sourceKey(source), { source }, this.limits.perSource) : null;
+    if (bySource) begun.push({ of: 'source', ...bySource });
+    return begun;
   }
 
   /** A successful sign-in forgets the email's failures. */
@@ -70,21 +80,23 @@ export class LoginThrottle {
     return lockout?.lockedUntil ?? null;
   }
 
-  private async lockIfOver(em: EntityManager, key: string, who: { email?: string; source?: string }, limit: number): Promise<void> {
+  private async lockIfOver(em: EntityManager, key: string, who: { email?: string; source?: string }, limit: number): Promise<{ until: Date; level: number } | null> {
     const previous = await em.findOne(LoginLockout, { key });
     // Failures count from the end of the last lockout (or the window, whichever is later).
     const since = new Date(Math.max(Date.now() - LOGIN_FAILURE_WINDOW_MS, previous?.lockedUntil.getTime() ?? 0));
     const failures = await em.count(LoginFailure, { ...who, createdAt: { $gt: since } });
-    if (failures < limit) return;
+    if (failures < limit) return null;
     const remembered = previous && previous.lockedUntil.getTime() > Date.now() - LOGIN_LOCKOUT_MEMORY_MS;
     const level = remembered ? previous.level + 1 : 1;
     const until = new Date(Date.now() + Math.min(LOGIN_LOCKOUT_MAX_MS, LOGIN_LOCKOUT_BASE_MS * 2 ** (level - 1)));
-    await em.getConnection().execute(
+    // em.execute runs in the caller's transaction, when there is one.
+    await em.execute(
       `insert into "login_lockouts" ("key", "locked_until", "level", "updated_at") values (?, ?, ?, now())
        on conflict ("key") do update set "locked_until" = greatest("login_lockouts"."locked_until", excluded."locked_until"),
                                          "level" = excluded."level", "updated_at" = now()`,
       [key, until, level],
     );
+    return { until, level };
   }
 }
 

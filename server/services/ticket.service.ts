@@ -1,4 +1,5 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
+import { diffFields } from '../domain/audit.js';
 import { DomainError, ValidationError, notFound } from '../domain/errors.js';
 import { PAGE_LIMIT_DEFAULT } from '../domain/limits.js';
 import { TICKET_DESCRIPTION_MAX_LENGTH, TICKET_STATUSES, isTicketStatus, type TicketStatus } from '../domain/tickets.js';
@@ -6,6 +7,7 @@ import { FieldProblems, checkName, checkPage, parseId } from '../domain/validati
 import { Client } from '../entities/client.entity.js';
 import { Ticket } from '../entities/ticket.entity.js';
 import { User } from '../entities/user.entity.js';
+import { AuditLog } from './audit-log.js';
 import { requireClientAccess, requireId } from './guards.js';
 import type { NotificationService } from './notification.service.js';
 import { inTransaction } from './persistence.js';
@@ -39,7 +41,10 @@ const POPULATE = ['client', 'createdBy', 'createdBy.clients'] as const;
  * unit of work (services/scoped-context.ts), which limits every ticket query by itself.
  */
 export class TicketService {
-  constructor(private readonly notifications: NotificationService) {}
+  constructor(
+    private readonly notifications: NotificationService,
+    private readonly audit: AuditLog = new AuditLog(),
+  ) {}
 
   async list(ctx: ServiceContext, query: ListTicketsQuery = {}): Promise<Page<Ticket>> {
     const problems = new FieldProblems();
@@ -93,6 +98,12 @@ export class TicketService {
           createdBy: ctx.actor.kind === 'user' ? em.getReference(User, ctx.actor.id) : null,
         } as Ticket);
         await em.flush();
+        await this.audit.record(em, ctx, {
+          action: 'ticket.create',
+          targetType: 'ticket',
+          targetId: ticket.id,
+          changes: { clientId: { to: clientId }, title: { to: title }, status: { to: 'OPEN' } },
+        });
         await this.notifications.ticketChanged(em, ctx.actor, { kind: 'created', ticketId: ticket.id });
         return ticket.id;
       },
@@ -120,11 +131,14 @@ export class TicketService {
       const ticket = await em.findOne(Ticket, id);
       if (!ticket) throw notFound('ticket');
       const from = ticket.status;
+      const before = { title: ticket.title, description: ticket.description, status: ticket.status };
       if (title !== undefined) ticket.title = title;
       if (description !== undefined) ticket.description = description;
       if (status !== undefined) ticket.status = status;
       ticket.updatedAt = new Date();
       await em.flush();
+      const changes = diffFields(before, { title: ticket.title, description: ticket.description, status: ticket.status });
+      await this.audit.record(em, ctx, { action: 'ticket.update', targetType: 'ticket', targetId: id, changes });
       if (status !== undefined && status !== from) {
         changed = true;
         await this.notifications.ticketChanged(em, ctx.actor, { kind: 'status', ticketId: id, from, to: status });
@@ -138,7 +152,9 @@ export class TicketService {
     const id = requireId(rawId);
     await this.findVisible(ctx, id);
     await inTransaction(ctx.em, async (em) => {
-      if ((await em.nativeDelete(Ticket, id)) === 0) throw notFound('ticket');
+      const gone = await em.findOne(Ticket, id);
+      if (!gone || (await em.nativeDelete(Ticket, id)) === 0) throw notFound('ticket');
+      await this.audit.record(em, ctx, { action: 'ticket.delete', targetType: 'ticket', targetId: id, changes: { title: { from: gone.title }, clientId: { from: gone.client.id } } });
     });
     return id;
   }

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { canReadUser } from '../domain/access.js';
+import { diffFields } from '../domain/audit.js';
 import { DomainError, MESSAGES, ValidationError, notFound } from '../domain/errors.js';
 import { PAGE_LIMIT_DEFAULT } from '../domain/limits.js';
 import { DEFAULT_ROLES } from '../domain/roles.js';
@@ -25,6 +26,7 @@ import { User } from '../entities/user.entity.js';
 import { requireAdmin, requireId, requireUser, requireUserAccess } from './guards.js';
 import { inTransaction, type ConstraintVerdicts } from './persistence.js';
 import { findUserPage, findUserSummary, type UserListing, type UserSummary } from './user-read-model.js';
+import { AuditLog } from './audit-log.js';
 import { LoginThrottle } from './login-throttle.js';
 import type { ServiceContext } from './service-context.js';
 
@@ -88,13 +90,17 @@ export class UserService {
   constructor(
     private readonly passwords: PasswordHasher,
     private readonly throttle: LoginThrottle = new LoginThrottle(),
+    private readonly audit: AuditLog = new AuditLog(),
   ) {}
 
   /** Lifts a user's sign-in lockout and forgets their failed attempts (ADMIN, or the operator). */
   async unlock(ctx: ServiceContext, rawId: string | number): Promise<User> {
     requireAdmin(ctx.actor);
     const user = await this.get(ctx, rawId);
-    await inTransaction(ctx.em, (em) => this.throttle.unlock(em, user.email));
+    await inTransaction(ctx.em, async (em) => {
+      const lifted = await this.throttle.unlock(em, user.email);
+      await this.audit.record(em, ctx, { action: 'user.unlock', targetType: 'user', targetId: user.id, changes: { lockout: lifted ? 'lifted' : 'none was active' } });
+    });
     return user;
   }
 
@@ -171,6 +177,7 @@ export class UserService {
       } as User);
       user.clients.set(clientIds!.map((cid) => em.getReference(Client, cid)));
       await em.flush();
+      await this.audit.record(em, ctx, { action: 'user.create', targetType: 'user', targetId: user.id, changes: diffFields({}, snapshot(user)) });
       return user.id;
     }, WRITE_VERDICTS);
     return this.reload(ctx.em, id);
@@ -199,6 +206,7 @@ export class UserService {
       if (roles !== undefined && !roles.includes('admin')) await assertAnotherAdmin(em, id);
       const user = await em.findOne(User, id, { populate: ['clients'] });
       if (!user) throw notFound('user');
+      const before = snapshot(user);
       if (name !== undefined) user.name = name;
       if (email !== undefined) user.email = email;
       if (roles !== undefined) user.roles = roles;
@@ -211,6 +219,9 @@ export class UserService {
       }
       user.updatedAt = new Date();
       await em.flush();
+      const changes = diffFields(before, snapshot(user));
+      if (passwordHash !== undefined) changes.password = 'changed';
+      await this.audit.record(em, ctx, { action: 'user.update', targetType: 'user', targetId: id, changes });
     }, WRITE_VERDICTS);
     return this.reload(ctx.em, id);
   }
@@ -220,8 +231,10 @@ export class UserService {
     const id = requireId(rawId);
     await inTransaction(ctx.em, async (em) => {
       await assertAnotherAdmin(em, id);
+      const gone = await em.findOne(User, id, { populate: ['clients'] });
       const deleted = await em.nativeDelete(User, id);
-      if (deleted === 0) throw notFound('user');
+      if (deleted === 0 || !gone) throw notFound('user');
+      await this.audit.record(em, ctx, { action: 'user.delete', targetType: 'user', targetId: id, changes: diffFields(snapshot(gone), {}) });
     }, WRITE_VERDICTS);
     return id;
   }
@@ -248,8 +261,9 @@ export class UserService {
 
     const passwordHash = password === undefined ? undefined : await this.passwords.hash(password);
     await inTransaction(ctx.em, async (em) => {
-      const user = await em.findOne(User, me.id);
+      const user = await em.findOne(User, me.id, { populate: ['clients'] });
       if (!user) throw notFound('user');
+      const before = snapshot(user);
       if (name !== undefined) user.name = name;
       if (prefs?.email !== undefined) user.notifyByEmail = prefs.email;
       if (prefs?.ui !== undefined) user.notifyInUi = prefs.ui;
@@ -259,6 +273,9 @@ export class UserService {
       }
       user.updatedAt = new Date();
       await em.flush();
+      const changes = diffFields(before, snapshot(user));
+      if (passwordHash !== undefined) changes.password = 'changed';
+      await this.audit.record(em, ctx, { action: 'user.update', targetType: 'user', targetId: me.id, changes });
     }, WRITE_VERDICTS);
     return this.reload(ctx.em, me.id);
   }
@@ -315,4 +332,15 @@ async function assertAnotherAdmin(em: EntityManager, userId: number): Promise<vo
   const rows = await em.execute<{ id: number }[]>(`select "id" from "users" where 'admin' = any("roles") order by "id" for update`);
   const admins = rows.map((r) => Number(r.id));
   if (admins.includes(userId) && admins.length === 1) throw new DomainError('LAST_ADMIN', MESSAGES.lastAdmin);
+}
+
+/** A user's fields as the audit log records them (never the password or its hash). */
+function snapshot(user: User): Record<string, unknown> {
+  return {
+    name: user.name,
+    email: user.email,
+    roles: [...user.roles],
+    clientIds: user.clients.isInitialized() ? user.clients.getIdentifiers<number>().sort((a, b) => a - b) : undefined,
+    notificationPreferences: { email: user.notifyByEmail, ui: user.notifyInUi },
+  };
 }

@@ -263,6 +263,23 @@ describe('unlock', () => {
   });
 });
 
+describe('./scripts/audit', () => {
+  it('lists what the CLI did as the operator, with filters and --json', async () => {
+    const made = json(await user('create', '--name', 'Audit Me', '--email', 'audit-me@example.com', '--password', 'password123', '--json'));
+    expectOk(await user('update', String(made.id), '--name', 'Audited'));
+    const result = await runCli('audit', ['list', '--target', `user:${made.id}`, '--json'], { env });
+    expectOk(result);
+    const page = JSON.parse(result.stdout);
+    expect(page.items.map((e: { action: string }) => e.action)).toEqual(['user.update', 'user.create']);
+    expect(page.items[0]).toMatchObject({ actorId: null, actorLabel: 'operator (cli)', channel: 'cli', targetType: 'user', targetId: made.id, changes: { name: { from: 'Audit Me', to: 'Audited' } } });
+    const text = await runCli('audit', ['list', '--action', 'user.update', '--limit', '5'], { env });
+    expectOk(text);
+    expect(text.stdout.split('\n')[0]).toMatch(/^AT\s+ACTOR\s+CHANNEL\s+ACTION\s+TARGET\s+CHANGES$/);
+    expectError(await runCli('audit', ['list', '--from', 'yesterday-ish'], { env }), 1, '--from must be a time in ISO 8601');
+    expectError(await runCli('audit', ['list', '--action', 'user.explode'], { env }), 1, '--action: must be one of user.create');
+  });
+});
+
 describe('--help', () => {
   it.each([
     ['user', 'create', '--client-list 1,2,3'],

@@ -19,7 +19,7 @@ export const client = new Client({
   url: '/graphql',
   preferGetMethod: false,
   requestPolicy: 'network-only',
-  fetchOptions: { credentials: 'same-origin', headers: { 'apollo-require-preflight': 'true' } },
+  fetchOptions: { credentials: 'same-origin', headers: { 'apollo-require-preflight': 'true', 'x-tracker-client': 'console' } },
   exchanges: [
     mapExchange({
       onError(error, operation) {
