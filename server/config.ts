@@ -23,6 +23,8 @@ export interface Config {
   /** smtp:// or smtps:// URL; undefined: emails are written to the server log. */
   smtpUrl: string | undefined;
   emailFrom: string;
+  /** GraphQL schema introspection: GRAPHQL_INTROSPECTION=true|false; default on except in production. */
+  introspection: boolean;
 }
 
 export class ConfigError extends Error {
@@ -80,6 +82,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, root = ROOT_DIR, options: Loa
   const smtpUrl = nonEmpty(env.SMTP_URL);
   if (smtpUrl !== undefined && !/^smtps?:\/\//.test(smtpUrl)) problems.push('SMTP_URL must start with smtp:// or smtps://');
 
+  const introspectionSetting = nonEmpty(env.GRAPHQL_INTROSPECTION)?.toLowerCase();
+  if (introspectionSetting !== undefined && introspectionSetting !== 'true' && introspectionSetting !== 'false') problems.push('GRAPHQL_INTROSPECTION must be true or false');
+
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
   const host = nonEmpty(env.HOST) ?? '127.0.0.1';
   return {
@@ -94,6 +99,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, root = ROOT_DIR, options: Loa
     publicUrl: (publicUrl ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`).replace(/\/+$/, ''),
     smtpUrl,
     emailFrom: nonEmpty(env.EMAIL_FROM) ?? 'Tracker System <tracker@localhost>',
+    introspection: introspectionSetting === undefined ? !production : introspectionSetting === 'true',
   };
 }
 

@@ -18,6 +18,8 @@ export interface HttpOptions {
   host: string;
   port: number;
   production: boolean;
+  /** Schema introspection; default: on in development, off in production. */
+  introspection?: boolean;
   logger: Logger;
   /** Largest request body accepted, in bytes. */
   maxBodyBytes?: number;
@@ -83,7 +85,7 @@ export async function startHttpServer(app: App, options: HttpOptions): Promise<R
     schema: app.schema,
     formatError: createErrorFormatter(logger),
     includeStacktraceInErrorResponses: false,
-    introspection: !options.production,
+    introspection: options.introspection ?? !options.production,
     csrfPrevention: true,
     validationRules: limitRules(),
     parseOptions: { maxTokens: GRAPHQL_LIMITS.maxTokens },

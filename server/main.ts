@@ -41,7 +41,7 @@ async function main(): Promise<void> {
     });
     // The embedded database is ours alone: the operator's CLI reaches it through this process.
     if (database.kind === 'embedded') control = await startControlServer(config.dataDir, database.orm, app.services, log);
-    server = await startHttpServer(app, { host: config.host, port: config.port, production: config.production, logger: log });
+    server = await startHttpServer(app, { host: config.host, port: config.port, production: config.production, introspection: config.introspection, logger: log });
   } catch (error) {
     await control?.close();
     await database.close();
