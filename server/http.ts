@@ -23,6 +23,8 @@ export interface HttpOptions {
   logger: Logger;
   /** Largest request body accepted, in bytes. */
   maxBodyBytes?: number;
+  /** After a stop is asked for, keep accepting until no connection came for this long (at most ten times as long). */
+  acceptGraceMs?: number;
   /** How long shutdown waits for requests in flight before cutting connections. */
   drainTimeoutMs?: number;
   /** The built console (a static SPA) served at `/`; default console/build of this repository. */
@@ -120,6 +122,10 @@ export async function startHttpServer(app: App, options: HttpOptions): Promise<R
       if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
       else res.destroy();
     });
+  });
+  let lastConnectionAt = 0;
+  server.on('connection', () => {
+    lastConnectionAt = Date.now();
   });
   server.keepAliveTimeout = 5000;
   server.headersTimeout = 10000;
@@ -280,6 +286,17 @@ export async function startHttpServer(app: App, options: HttpOptions): Promise<R
     close() {
       closing ??= (async () => {
         draining = true;
+        // Connections the kernel already accepted may still wait in the listen backlog; closing the
+        // listener at once would reset them although their clients sent a request. Keep accepting
+        // (answering with Connection: close) until no connection has come for a quiet moment, at
+        // most a few seconds, then stop listening.
+        const quietMs = options.acceptGraceMs ?? 300;
+        const graceEnds = Date.now() + 10 * quietMs;
+        while (quietMs > 0 && Date.now() < graceEnds) {
+          const quietFor = Date.now() - lastConnectionAt;
+          if (quietFor >= quietMs) break;
+          await new Promise((resolve) => setTimeout(resolve, quietMs - quietFor));
+        }
         const allAnswered = new Promise<void>((resolve) => {
           drained = resolve;
           if (inFlight === 0) resolve();

@@ -147,7 +147,7 @@ async function gql(url, query, variables, token) {
  * from `variables()`; the medians of the rounds. Every response is checked: a GraphQL error or a
  * non-2xx status fails the bench rather than flattering it.
  */
-async function load(label, { url, query, variables, token, connections = opts.connections, duration = opts.duration, rounds = opts.rounds, pid, quiet }) {
+async function load(label, { url, query, variables, token, connections = opts.connections, duration = opts.duration, rounds = opts.rounds, pid, quiet, timeout = 10 }) {
   const results = [];
   for (let round = 1; round <= rounds; round++) {
     let rss = pid ? rssMb(pid) : NaN;
@@ -155,6 +155,7 @@ async function load(label, { url, query, variables, token, connections = opts.co
       url: `${url}/graphql`,
       connections,
       duration,
+      timeout,
       requests: [
         {
           method: 'POST',
@@ -336,16 +337,20 @@ async function main() {
     const r = rng(11);
     loginVariables = () => ({ email: seededUser(2 + Math.floor(r() * (opts.users - 1))).email, password: BENCH_PASSWORD });
   }
-  if (wanted('login')) add(`login (bcrypt cost ${opts.bcryptRounds})`, await load('login', { url, query: Q.login, variables: loginVariables, pid: server.pid }));
+  // bcrypt-bound: 20 at once (four run on libuv's threads, the rest queue), and time to queue.
+  const BCRYPT_CONNECTIONS = 20;
+  if (wanted('login')) {
+    add(`login (bcrypt cost ${opts.bcryptRounds}), ${BCRYPT_CONNECTIONS} connections`, await load('login', { url, query: Q.login, variables: loginVariables, connections: BCRYPT_CONNECTIONS, timeout: 60, pid: server.pid }));
+  }
   if (wanted('create')) {
     let n = 0;
     const run = randomBytes(3).toString('hex');
     const v = () => ({ input: { name: `Bench Created ${++n}`, email: `bench-${run}-${n}@example.com`, password: BENCH_PASSWORD, clientIds: [String(1 + (n % 1000))] } });
-    add(`createUser (bcrypt cost ${opts.bcryptRounds})`, await load('createUser', { url, query: Q.create, variables: v, token, pid: server.pid }));
+    add(`createUser (bcrypt cost ${opts.bcryptRounds}), ${BCRYPT_CONNECTIONS} connections`, await load('createUser', { url, query: Q.create, variables: v, token, connections: BCRYPT_CONNECTIONS, timeout: 60, pid: server.pid }));
   }
   if (wanted('me-under-login')) {
     // A trivial request's latency while 20 logins (bcrypt) are in flight at once.
-    const logins = load('login ×20', { url, query: Q.login, variables: loginVariables, connections: 20, pid: server.pid, quiet: true });
+    const logins = load('login ×20', { url, query: Q.login, variables: loginVariables, connections: 20, timeout: 60, pid: server.pid, quiet: true });
     await new Promise((resolve) => setTimeout(resolve, 500));
     const me = await load('me while 20 logins run', { url, query: Q.me, variables: () => ({}), token, connections: 1, duration: opts.duration - 1, pid: server.pid });
     const l = await logins;

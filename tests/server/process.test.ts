@@ -70,6 +70,19 @@ describe.skipIf(onPostgres)('npm start on the embedded database', () => {
     const again = start({ TRACKER_DATA_DIR: dataDir });
     await again.ready();
   });
+
+  it('on SIGTERM under load answers every request it accepted before exiting', async () => {
+    const server = start({ TRACKER_DATA_DIR: tempDataDir(), BCRYPT_ROUNDS: '10' });
+    const url = await server.ready();
+    // Thirty logins at once, each a full bcrypt verification: most are still running at the signal.
+    const inFlight = Array.from({ length: 30 }, (_, i) => gql(url, `mutation { login(email: "load-${i}@example.com", password: "whatever1") { token } }`));
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    server.process.kill('SIGTERM');
+    const answers = await Promise.all(inFlight);
+    for (const answer of answers) expect(answer.errors?.[0]?.extensions.code).toBe('UNAUTHENTICATED');
+    expect(await server.exited()).toBe(0);
+    await expect(fetch(`${url}/healthz`)).rejects.toThrow();
+  });
 });
 
 describe.skipIf(onPostgres)('configuration', () => {
@@ -98,7 +111,7 @@ describe.skipIf(onPostgres)('configuration', () => {
 });
 
 describe.skipIf(!onPostgres)('several instances on one PostgreSQL', () => {
-  it('start at once on an empty database, migrate it once, and accept each other’s tokens', async () => {
+  it('start at once on an empty database, migrate it once, and share tokens, revocation, lockouts and the audit log', async () => {
     const { url: databaseUrl, drop } = await createPostgresDatabase();
     try {
       const env = { DATABASE_URL: databaseUrl, JWT_SECRET: 'a'.repeat(40), TRACKER_DATA_DIR: tempDataDir() };
@@ -123,6 +136,25 @@ describe.skipIf(!onPostgres)('several instances on one PostgreSQL', () => {
       expect(login.errors).toBeUndefined();
       const me = await gql(urlB, '{ me { email roles } }', {}, login.data.login.token);
       expect(me.data).toEqual({ me: { email: 'admin@example.com', roles: ['ADMIN'] } });
+
+      // Revocation made on one instance holds on the other at once.
+      const adminToken = login.data.login.token;
+      const created = await gql(urlB, 'mutation { createUser(input: { name: "Bo", email: "bo@example.com", password: "bo-password" }) { id } }', {}, adminToken);
+      const boToken = (await gql(urlA, 'mutation { login(email: "bo@example.com", password: "bo-password") { token } }')).data.login.token;
+      expect((await gql(urlA, '{ me { email } }', {}, boToken)).data).toEqual({ me: { email: 'bo@example.com' } });
+      await gql(urlB, 'mutation($id: ID!) { updateUser(id: $id, input: { password: "bo-new-password" }) { id } }', { id: created.data.createUser.id }, adminToken);
+      expect((await gql(urlA, '{ me { email } }', {}, boToken)).errors?.[0]?.extensions.code).toBe('UNAUTHENTICATED');
+
+      // A lockout earned on one instance is enforced by the other.
+      for (let i = 0; i < 10; i++) await gql(i % 2 ? urlA : urlB, 'mutation { login(email: "bo@example.com", password: "wrong-password") { token } }');
+      const locked = await gql(urlA, 'mutation { login(email: "bo@example.com", password: "bo-new-password") { token } }');
+      expect(locked.errors?.[0]?.extensions.code).toBe('TOO_MANY_REQUESTS');
+
+      // And both write one audit log.
+      const log = await gql(urlA, '{ auditLog(targetType: "user", targetId: "' + created.data.createUser.id + '") { items { action } } }', {}, adminToken);
+      const actions = log.data.auditLog.items.map((e: { action: string }) => e.action);
+      expect(actions.filter((a: string) => a === 'login.failure')).toHaveLength(10);
+      expect(actions).toEqual(expect.arrayContaining(['user.create', 'user.update', 'login.success', 'login.lockout']));
     } finally {
       await Promise.all(running.splice(0).map((s) => s.stop('SIGKILL')));
       await drop();

@@ -58,7 +58,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   );
   let running: RunningServer;
   try {
-    running = await startHttpServer(app, { host: '127.0.0.1', port: 0, production: options.production ?? false, logger: options.logger ?? silentLogger });
+    running = await startHttpServer(app, { host: '127.0.0.1', port: 0, production: options.production ?? false, logger: options.logger ?? silentLogger, acceptGraceMs: 0 });
   } catch (error) {
     await db.drop();
     throw error;

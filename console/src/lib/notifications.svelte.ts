@@ -1,5 +1,6 @@
 import { mutate, query } from './graphql/client.js';
 import { MarkNotificationsReadMutation, NotificationsQuery, UnreadCountQuery } from './graphql/operations.js';
+import { session } from './session.svelte.js';
 
 /**
  * The signed-in user's in-app notifications, as the bell shows them. The count is read again on
@@ -34,7 +35,8 @@ export function refreshUnread(): Promise<void> {
  */
 export function keepUnreadFresh(): () => void {
   const tick = () => {
-    if (document.visibilityState === 'visible') void refreshUnread();
+    // A session that ended meanwhile: the next navigation goes to sign-in; until then, nothing to ask.
+    if (document.visibilityState === 'visible' && session.user) void refreshUnread();
   };
   const timer = setInterval(tick, REFRESH_MS);
   document.addEventListener('visibilitychange', tick);
