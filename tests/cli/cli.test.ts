@@ -243,6 +243,20 @@ describe('errors and exit codes', () => {
     expectError(await user('delete', String(admins[0].id)), 4, 'without an admin');
   });
 
+  it('4: two operators demoting the last two admins at the same moment: exactly one succeeds', async () => {
+    const a = json(await user('create', '--name', 'Race A', '--email', 'race-a@example.com', '--password', 'password123', '--roles', 'admin', '--json'));
+    const b = json(await user('create', '--name', 'Race B', '--email', 'race-b@example.com', '--password', 'password123', '--roles', 'admin', '--json'));
+    const page = json(await user('list', '--limit', '1000', '--json'));
+    for (const other of page.items.filter((u: { id: number; roles: string[] }) => u.roles.includes('admin') && u.id !== a.id && u.id !== b.id)) {
+      expectOk(await user('update', String(other.id), '--roles', 'user'));
+    }
+    const results = await Promise.all([a.id, b.id].map((id: number) => user('update', String(id), '--roles', 'user')));
+    expect(results.map((r) => r.code).sort()).toEqual([0, 4]);
+    expect(results.find((r) => r.code === 4)!.stderr).toContain('without an admin');
+    const after = json(await user('list', '--limit', '1000', '--json'));
+    expect(after.items.filter((u: { roles: string[] }) => u.roles.includes('admin'))).toHaveLength(1);
+  });
+
   it('5: a database that cannot be reached, within a few seconds', async () => {
     const result = await runCli('user', ['get', '1'], { env: { DATABASE_URL: 'postgres://postgres@127.0.0.1:1/nothing', TRACKER_DATA_DIR: tempDataDir() } });
     expectError(result, 5, 'Cannot reach the database at postgres://postgres@127.0.0.1:1/nothing');
