@@ -18,6 +18,12 @@ const dateTimeFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month:
 
 export const formatDate = (iso: string): string => dateFormat.format(new Date(iso));
 export const formatDateTime = (iso: string | null): string => (iso ? dateTimeFormat.format(new Date(iso)) : 'Never');
+const timestampFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+/** To the second, for the audit log. */
+export const formatTimestamp = (iso: string): string => timestampFormat.format(new Date(iso));
+const clockFormat = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+/** "09:55:33" */
+export const formatClock = (iso: string): string => clockFormat.format(new Date(iso));
 
 export function initials(name: string): string {
   const parts = name.trim().split(/\s+/).filter(Boolean);

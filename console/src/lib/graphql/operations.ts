@@ -306,6 +306,72 @@ export const MarkNotificationsReadMutation = graphql(`
   }
 `);
 
+export const AuditEventFields = graphql(`
+  fragment AuditEventFields on AuditEvent {
+    id
+    at
+    actorId
+    actorLabel
+    channel
+    action
+    targetType
+    targetId
+    changes
+    sourceAddress
+  }
+`);
+
+export const AuditLogQuery = graphql(
+  `
+    query AuditLog($actorId: ID, $targetType: String, $targetId: ID, $action: String, $from: DateTime, $to: DateTime, $skip: Int, $limit: Int) {
+      auditLog(actorId: $actorId, targetType: $targetType, targetId: $targetId, action: $action, from: $from, to: $to, skip: $skip, limit: $limit) {
+        total
+        skip
+        limit
+        items {
+          ...AuditEventFields
+        }
+      }
+    }
+  `,
+  [AuditEventFields],
+);
+
+/**
+ * Which users, clients and tickets were deleted since a time (the oldest entry on a page of the
+ * log): their entries show no link to a page that is gone. Ids are never reused.
+ */
+export const AuditDeletionsQuery = graphql(`
+  query AuditDeletions($since: DateTime!) {
+    users: auditLog(action: "user.delete", from: $since, limit: 1000) {
+      items {
+        targetId
+      }
+    }
+    clients: auditLog(action: "client.delete", from: $since, limit: 1000) {
+      items {
+        targetId
+      }
+    }
+    tickets: auditLog(action: "ticket.delete", from: $since, limit: 1000) {
+      items {
+        targetId
+      }
+    }
+  }
+`);
+
+/** A user's name for the audit log's filter ("Actions by Ada Admin"). */
+export const UserNameQuery = graphql(`
+  query UserName($id: ID!) {
+    user(id: $id) {
+      id
+      name
+      email
+    }
+  }
+`);
+
 /** The shapes the pages work with, unmasked. */
 export type ClientData = ResultOf<typeof ClientFields>;
 export type UserData = ResultOf<typeof UserFields>;
@@ -315,3 +381,4 @@ export type SortDirection = NonNullable<VariablesOf<typeof UsersQuery>['directio
 export type TicketData = ResultOf<typeof TicketFields>;
 export type TicketStatus = TicketData['status'];
 export type NotificationData = ResultOf<typeof NotificationsQuery>['notifications']['items'][number];
+export type AuditEventData = ResultOf<typeof AuditEventFields>;
