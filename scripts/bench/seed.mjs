@@ -75,7 +75,7 @@ export async function seedUsers(client, { from, to, rounds, progress }) {
     );
     await client.query(
       `insert into user_clients (user_id, client_id)
-       select i, (i * 7919 + k * 104729) % ${CLIENT_COUNT} + 1 from generate_series($1::int, $2::int) i, generate_series(0, i % 5) k`,
+       select i, (i::bigint * 7919 + k * 104729) % ${CLIENT_COUNT} + 1 from generate_series($1::int, $2::int) i, generate_series(0, i % 5) k`,
       [start, end],
     );
     progress(end);
