@@ -216,6 +216,8 @@ describe('users', () => {
   });
 
   it('shows an edit’s field errors beside the fields', async () => {
+    // Let the previous save's reload and the bell's refresh finish before editing again.
+    await page().waitForLoadState('networkidle');
     await page().getByRole('button', { name: 'Edit' }).click();
     await page().getByLabel('Email').fill('ada@example.com');
     await page().getByRole('button', { name: 'Save' }).click();
@@ -235,6 +237,7 @@ describe('users', () => {
     await page().goto('/users?q=grace');
     await page().getByRole('link', { name: 'Grace B. Hopper' }).click();
     await page().waitForURL(/\/users\/\d+$/);
+    await page().waitForLoadState('networkidle');
     await page().getByRole('button', { name: 'Delete' }).click();
     const dialog = await visible(page().getByRole('dialog', { name: 'Delete Grace B. Hopper?' }));
     await screenshot(page(), 'desktop-user-delete-dialog');
