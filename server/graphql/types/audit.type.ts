@@ -1,6 +1,7 @@
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { ArgsType, Field, ID, Int, ObjectType } from 'type-graphql';
 import type { AuditEvent } from '../../entities/audit-event.entity.js';
+import { PageOf } from './page.type.js';
 
 @ObjectType('AuditEvent', { description: 'Who did what to which record, when, from where, and which fields changed.' })
 export class AuditEventView {
@@ -36,19 +37,7 @@ export class AuditEventView {
 }
 
 @ObjectType('AuditEventPage')
-export class AuditEventPageView {
-  @Field(() => [AuditEventView])
-  items!: AuditEventView[];
-
-  @Field(() => Int)
-  total!: number;
-
-  @Field(() => Int)
-  skip!: number;
-
-  @Field(() => Int)
-  limit!: number;
-}
+export class AuditEventPageView extends PageOf(AuditEventView) {}
 
 @ArgsType()
 export class AuditLogArgs {

@@ -6,6 +6,7 @@ import type { Notification } from '../../entities/notification.entity.js';
 import type { Ticket } from '../../entities/ticket.entity.js';
 import { ClientView, toClientView } from './client.type.js';
 import { UserView, toUserView } from './user.type.js';
+import { PageOf } from './page.type.js';
 
 export enum TicketStatusValue {
   OPEN = 'OPEN',
@@ -43,19 +44,7 @@ export class TicketView {
 }
 
 @ObjectType('TicketPage')
-export class TicketPageView {
-  @Field(() => [TicketView])
-  items!: TicketView[];
-
-  @Field(() => Int)
-  total!: number;
-
-  @Field(() => Int)
-  skip!: number;
-
-  @Field(() => Int)
-  limit!: number;
-}
+export class TicketPageView extends PageOf(TicketView) {}
 
 @InputType('CreateTicketInput')
 export class CreateTicketInput {
@@ -100,21 +89,9 @@ export class NotificationView {
 }
 
 @ObjectType('NotificationPage')
-export class NotificationPageView {
-  @Field(() => [NotificationView])
-  items!: NotificationView[];
-
-  @Field(() => Int)
-  total!: number;
-
+export class NotificationPageView extends PageOf(NotificationView) {
   @Field(() => Int, { description: 'How many of your notifications are unread, over all pages.' })
   unread!: number;
-
-  @Field(() => Int)
-  skip!: number;
-
-  @Field(() => Int)
-  limit!: number;
 }
 
 /** A ticket as `viewer` may see it: its creator's client list only within the viewer's scope. */

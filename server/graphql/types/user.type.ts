@@ -1,10 +1,11 @@
-import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { Field, ID, ObjectType } from 'type-graphql';
 import type { ClientScope } from '../../domain/access.js';
 import type { User } from '../../entities/user.entity.js';
 import type { UserSummary } from '../../services/user-read-model.js';
 import { ClientView, toClientView } from './client.type.js';
 import { NotificationPreferencesView } from './notification-preferences.type.js';
 import { RoleValue, toRoleValue } from './role.type.js';
+import { PageOf } from './page.type.js';
 
 @ObjectType('User')
 export class UserView {
@@ -37,19 +38,7 @@ export class UserView {
 }
 
 @ObjectType('UserPage')
-export class UserPageView {
-  @Field(() => [UserView])
-  items!: UserView[];
-
-  @Field(() => Int, { description: 'How many users match, over all pages.' })
-  total!: number;
-
-  @Field(() => Int)
-  skip!: number;
-
-  @Field(() => Int)
-  limit!: number;
-}
+export class UserPageView extends PageOf(UserView, 'How many users match, over all pages.') {}
 
 @ObjectType('AuthPayload')
 export class AuthPayloadView {
