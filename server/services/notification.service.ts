@@ -1,6 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Actor } from '../domain/actor.js';
-import { clientScope } from '../domain/access.js';
 import { ValidationError } from '../domain/errors.js';
 import { PAGE_LIMIT_DEFAULT } from '../domain/limits.js';
 import { describeStatus, type TicketStatus } from '../domain/tickets.js';
@@ -96,14 +95,8 @@ export class NotificationService {
     const { fields, page } = checkPage(query.skip ?? 0, query.limit ?? PAGE_LIMIT_DEFAULT);
     if (Object.keys(fields).length > 0) throw new ValidationError(fields);
     const where = query.unreadOnly ? { user: me.id, readAt: null } : { user: me.id };
-    // A caller whose scope holds no client sees no ticket at all: their tickets are not loaded (the
-    // scope filter, joined for an empty list, would be invalid SQL `in ()`), and so stay unshown.
-    const scope = clientScope(ctx.actor);
-    const seesNoTickets = !scope.all && scope.clientIds.length === 0;
     const [items, total] = await ctx.em.findAndCount(Notification, where, {
-      ...(seesNoTickets
-        ? { filters: { [CLIENT_SCOPE_FILTER]: false } }
-        : { populate: ['ticket', 'ticket.client', 'ticket.createdBy', 'ticket.createdBy.clients'] as const }),
+      populate: ['ticket', 'ticket.client', 'ticket.createdBy', 'ticket.createdBy.clients'],
       orderBy: { id: 'desc' },
       offset: page.skip,
       limit: page.limit,
