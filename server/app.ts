@@ -8,6 +8,8 @@ import type { AuditChannel } from './domain/audit.js';
 import { isDomainError, type DomainError } from './domain/errors.js';
 import { NO_SESSION_COOKIE, type RequestContext, type SessionCookie } from './graphql/context.js';
 import { buildGraphQLSchema } from './graphql/schema.js';
+import type { Logger } from './logger.js';
+import { ActorDirectory } from './services/actor-directory.js';
 import { AuditLog } from './services/audit-log.js';
 import { AuthService } from './services/auth.service.js';
 import { LoginThrottle, type ThrottleLimits } from './services/login-throttle.js';
@@ -24,6 +26,8 @@ export interface Services {
   readonly tickets: TicketService;
   readonly notifications: NotificationService;
   readonly audit: AuditLog;
+  /** The users that requests act as, kept in memory while the database's notifications arrive. */
+  readonly actors: ActorDirectory;
 }
 
 export interface AppOptions {
@@ -36,6 +40,8 @@ export interface AppOptions {
   loginLimits?: ThrottleLimits;
   /** Called when a committed change queued emails (the outbox worker may start at once). */
   onEmailQueued?: () => void;
+  /** Where the app says that it lost or regained the database's notifications. */
+  logger?: Logger;
 }
 
 export interface App {
@@ -55,21 +61,24 @@ export function createServices(options: AppOptions): Services {
   const tokens = new TokenService(options.jwtKey, options.jwtExpiresInSeconds);
   const throttle = new LoginThrottle(options.loginLimits);
   const audit = new AuditLog();
+  const actors = new ActorDirectory();
   const publicUrl = options.publicUrl.replace(/\/+$/, '');
   const notifications = new NotificationService({ ticketUrl: (id) => `${publicUrl}/tickets/${id}`, onEmailQueued: options.onEmailQueued });
   return {
-    users: new UserService(passwords, throttle, audit),
-    clients: new ClientService(audit),
-    auth: new AuthService(passwords, tokens, throttle, audit),
+    users: new UserService(passwords, throttle, audit, actors),
+    clients: new ClientService(audit, actors),
+    auth: new AuthService(passwords, tokens, throttle, audit, actors),
     tickets: new TicketService(notifications, audit),
     audit,
     notifications,
+    actors,
   };
 }
 
 export function createApp(database: Database, options: AppOptions, schema: GraphQLSchema = buildGraphQLSchema()): App {
   const services = createServices(options);
   services.auth.warmUp();
+  keepActorsCurrent(database, services.actors, options.logger);
   return {
     database,
     services,
@@ -90,4 +99,30 @@ export function createApp(database: Database, options: AppOptions, schema: Graph
       return { ...serviceContext(em, actor), channel, sourceAddress: source, authProblem, source, services, session };
     },
   };
+}
+
+/** The channel on which the database announces changes to users (Migration20261126120000). */
+export const ACTOR_CHANGES_CHANNEL = 'tracker_actors';
+
+/**
+ * Feeds the database's notifications about users to the actor cache, which serves nothing from
+ * memory until they arrive and stops whenever the channel breaks. Runs in the background: the
+ * server answers meanwhile, reading every request's user from the database.
+ */
+function keepActorsCurrent(database: Database, actors: ActorDirectory, logger: Logger | undefined): void {
+  let lostOnce = false;
+  database
+    .listen(ACTOR_CHANGES_CHANNEL, {
+      message: (payload) => actors.notified(payload),
+      ready: () => {
+        actors.resume();
+        if (lostOnce) logger?.info('Receiving the database\'s notifications again: signed-in users are cached once more');
+      },
+      lost: (error) => {
+        actors.suspend();
+        lostOnce = true;
+        logger?.warn(`Lost the database's notifications (${error instanceof Error ? error.message : String(error)}): reading every request's user from the database until they are back`);
+      },
+    })
+    .catch((error: unknown) => logger?.warn(`Cannot listen for the database's notifications: signed-in users are read from the database on every request (${error instanceof Error ? error.message : String(error)})`));
 }

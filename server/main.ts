@@ -38,6 +38,7 @@ async function main(): Promise<void> {
       bcryptRounds: config.bcryptRounds,
       publicUrl: config.publicUrl,
       onEmailQueued: () => outbox.nudge(),
+      logger: log,
     });
     // The embedded database is ours alone: the operator's CLI reaches it through this process.
     if (database.kind === 'embedded') control = await startControlServer(config.dataDir, database.orm, app.services, log);

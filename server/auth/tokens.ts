@@ -15,18 +15,24 @@ export interface IssuedToken {
 
 const ISSUER = 'tracker-system';
 
+/** Tokens whose signature was checked, remembered until they expire: a signed-in user sends the same one with every request. */
+const VERIFIED_TOKENS_MAX = 10_000;
+
 /**
  * HS256 JWTs. The key is a KeyObject made once (crypto.createSecretKey): jsonwebtoken re-derives a
  * key from a string secret on every call, which costs about fifty times more.
  */
 export class TokenService {
+  private readonly verified = new Map<string, { claims: TokenClaims; expiresAtMs: number }>();
+
   constructor(
     private readonly key: KeyObject,
     readonly expiresInSeconds: number,
+    private readonly now: () => number = Date.now,
   ) {}
 
   issue(claims: TokenClaims): IssuedToken {
-    const nowSeconds = Math.floor(Date.now() / 1000);
+    const nowSeconds = Math.floor(this.now() / 1000);
     const exp = nowSeconds + this.expiresInSeconds;
     const token = jwt.sign({ ver: claims.tokenVersion, iat: nowSeconds, exp }, this.key, {
       algorithm: 'HS256',
@@ -36,20 +42,34 @@ export class TokenService {
     return { token, expiresAt: new Date(exp * 1000) };
   }
 
-  /** The claims of a valid token; UNAUTHENTICATED for a malformed, forged or expired one. */
+  /**
+   * The claims of a valid token; UNAUTHENTICATED for a malformed, forged or expired one. A token
+   * checked before is not checked again (the key never changes while the process runs); its
+   * expiry still is, on every call.
+   */
   verify(token: string): TokenClaims {
+    const known = this.verified.get(token);
+    if (known) {
+      if (this.now() < known.expiresAtMs) return known.claims;
+      this.verified.delete(token);
+      throw new DomainError('UNAUTHENTICATED', MESSAGES.sessionExpired);
+    }
     let payload: jwt.JwtPayload;
     try {
-      payload = jwt.verify(token, this.key, { algorithms: ['HS256'], issuer: ISSUER }) as jwt.JwtPayload;
+      payload = jwt.verify(token, this.key, { algorithms: ['HS256'], issuer: ISSUER, clockTimestamp: Math.floor(this.now() / 1000) }) as jwt.JwtPayload;
     } catch (error) {
       const expired = error instanceof jwt.TokenExpiredError;
       throw new DomainError('UNAUTHENTICATED', expired ? MESSAGES.sessionExpired : MESSAGES.invalidToken);
     }
     const userId = Number(payload.sub);
     const tokenVersion = payload.ver;
-    if (!Number.isSafeInteger(userId) || userId < 1 || typeof tokenVersion !== 'number') {
+    if (!Number.isSafeInteger(userId) || userId < 1 || typeof tokenVersion !== 'number' || typeof payload.exp !== 'number') {
       throw new DomainError('UNAUTHENTICATED', MESSAGES.invalidToken);
     }
-    return { userId, tokenVersion };
+    const claims = Object.freeze({ userId, tokenVersion });
+    this.verified.set(token, { claims, expiresAtMs: payload.exp * 1000 });
+    // The first key is the oldest remembered.
+    if (this.verified.size > VERIFIED_TOKENS_MAX) this.verified.delete(this.verified.keys().next().value!);
+    return claims;
   }
 }

@@ -6,6 +6,7 @@ import { ormOptions } from '../../mikro-orm.config.js';
 import { MIGRATIONS } from '../migrations/index.js';
 import { DataDirLock } from './data-dir-lock.js';
 import { DatabaseUnavailableError, isConnectionFailure } from './connection-errors.js';
+import { listenEmbedded, listenPostgres, type NotificationHandlers, type Subscription } from './notifications.js';
 
 /** Where the data lives: a PostgreSQL server, the embedded database in a directory, or memory (tests). */
 export type DatabaseSource =
@@ -20,6 +21,11 @@ export interface Database {
   readonly migrationsApplied: readonly string[];
   /** Is the database answering right now? For /healthz; never throws. */
   ping(timeoutMs?: number): Promise<boolean>;
+  /**
+   * Hears NOTIFY on `channel`, from any session on this database, after the notifying transaction
+   * commits. Closed with the database.
+   */
+  listen(channel: string, handlers: NotificationHandlers): Promise<Subscription>;
   close(): Promise<void>;
 }
 
@@ -49,7 +55,7 @@ export async function openDatabase(source: DatabaseSource, options: OpenOptions)
     const orm = await MikroORM.init(
       ormOptions(source.kind === 'postgres' ? { kind: 'postgres', url: source.url, poolMax: source.poolMax } : { kind: 'pglite', pglite: pglite! }),
     );
-    const database = new OpenDatabase(orm, source.kind, pglite, lock);
+    const database = new OpenDatabase(orm, source.kind, source.kind === 'postgres' ? source.url : undefined, pglite, lock);
     try {
       if (options.migrate !== false) database.migrationsApplied = await migrate(orm, source.kind === 'postgres');
     } catch (error) {
@@ -68,10 +74,12 @@ export async function openDatabase(source: DatabaseSource, options: OpenOptions)
 class OpenDatabase implements Database {
   migrationsApplied: readonly string[] = [];
   private closing: Promise<void> | undefined;
+  private readonly subscriptions = new Set<Subscription>();
 
   constructor(
     readonly orm: MikroORM,
     readonly kind: DatabaseSource['kind'],
+    private readonly url: string | undefined,
     private readonly pglite: PGlite | undefined,
     private readonly lock: DataDirLock | undefined,
   ) {}
@@ -93,9 +101,41 @@ class OpenDatabase implements Database {
     }
   }
 
+  async listen(channel: string, handlers: NotificationHandlers): Promise<Subscription> {
+    if (this.closing) throw new Error('The database is closed');
+    let subscription: Subscription;
+    if (this.pglite) {
+      // The embedded database has one session, which the ORM's single pooled connection wraps:
+      // hold that connection, so that LISTEN cannot land inside a transaction (and be rolled back
+      // with it).
+      const knex = this.orm.em.getConnection().getKnex();
+      const connection = await knex.client.acquireConnection();
+      try {
+        subscription = await listenEmbedded(this.pglite, channel, handlers);
+      } finally {
+        await knex.client.releaseConnection(connection);
+      }
+    } else {
+      subscription = await listenPostgres(this.url!, channel, handlers);
+    }
+    if (this.closing) {
+      await subscription.close();
+      throw new Error('The database is closed');
+    }
+    const tracked: Subscription = {
+      close: async () => {
+        this.subscriptions.delete(tracked);
+        await subscription.close();
+      },
+    };
+    this.subscriptions.add(tracked);
+    return tracked;
+  }
+
   close(): Promise<void> {
     this.closing ??= (async () => {
       try {
+        await Promise.all([...this.subscriptions].map((subscription) => subscription.close()));
         await this.orm.close(true);
       } finally {
         await this.pglite?.close().catch(() => undefined);

@@ -7,6 +7,7 @@ import { isPasswordLength } from '../domain/validation.js';
 import type { PasswordHasher } from '../auth/passwords.js';
 import type { TokenService } from '../auth/tokens.js';
 import { User } from '../entities/user.entity.js';
+import { ActorDirectory, type ActorEntry } from './actor-directory.js';
 import { AuditLog } from './audit-log.js';
 import { LoginThrottle } from './login-throttle.js';
 import { inTransaction } from './persistence.js';
@@ -33,6 +34,8 @@ export class AuthService {
     private readonly tokens: TokenService,
     private readonly throttle: LoginThrottle = new LoginThrottle(),
     private readonly audit: AuditLog = new AuditLog(),
+    /** Who tokens speak for, kept current by the database's notifications (never used by the CLI). */
+    private readonly actors: ActorDirectory = new ActorDirectory(),
   ) {}
 
   /** Readies what the first failed login needs, so that it costs no more than later ones. */
@@ -78,20 +81,28 @@ export class AuthService {
   }
 
   /**
-   * The user a bearer token speaks for, with roles and client access list read from the database
-   * now (never trusted from the token), in one statement. UNAUTHENTICATED when the token is
-   * invalid or expired, the user is gone, or the password changed since it was issued.
+   * The user a bearer token speaks for, with roles and client access list as the database has them
+   * now (never trusted from the token): read in one statement, or from the ActorDirectory, which
+   * the database keeps current. UNAUTHENTICATED when the token is invalid or expired, the user is
+   * gone, or the password changed since it was issued.
    */
   async authenticate(em: EntityManager, token: string): Promise<UserActor> {
     const claims = this.tokens.verify(token);
-    const rows = await em.execute<{ email: string; roles: string[]; token_version: number; client_ids: number[] }[]>(
-      `select u."email", u."roles", u."token_version",
-              coalesce(array(select uc."client_id" from "user_clients" uc where uc."user_id" = u."id"), '{}') as "client_ids"
-         from "users" u where u."id" = ?`,
-      [claims.userId],
-    );
-    const row = rows[0];
-    if (!row || row.token_version !== claims.tokenVersion) throw new DomainError('UNAUTHENTICATED', MESSAGES.sessionRevoked);
-    return userActor(claims.userId, row.email, row.roles.filter(isRole), row.client_ids.map(Number));
+    const entry = await this.actors.lookup(claims.userId, claims.tokenVersion, () => loadActor(em, claims.userId));
+    if (!entry || entry.tokenVersion !== claims.tokenVersion) throw new DomainError('UNAUTHENTICATED', MESSAGES.sessionRevoked);
+    return entry.actor;
   }
+}
+
+/** The user a token speaks for, as the database has them now: one statement. */
+async function loadActor(em: EntityManager, userId: number): Promise<ActorEntry | undefined> {
+  const rows = await em.execute<{ email: string; roles: string[]; token_version: number; client_ids: number[] }[]>(
+    `select u."email", u."roles", u."token_version",
+            coalesce(array(select uc."client_id" from "user_clients" uc where uc."user_id" = u."id"), '{}') as "client_ids"
+       from "users" u where u."id" = ?`,
+    [userId],
+  );
+  const row = rows[0];
+  if (!row) return undefined;
+  return { actor: userActor(userId, row.email, row.roles.filter(isRole), row.client_ids.map(Number)), tokenVersion: row.token_version };
 }

@@ -3,6 +3,7 @@ import { diffFields } from '../domain/audit.js';
 import { DomainError, MESSAGES, ValidationError, notFound } from '../domain/errors.js';
 import { FieldProblems, checkName } from '../domain/validation.js';
 import { Client } from '../entities/client.entity.js';
+import { IGNORE_ACTOR_CHANGES, type ActorChanges } from './actor-directory.js';
 import { AuditLog } from './audit-log.js';
 import { requireAdmin, requireClientAccess, requireId } from './guards.js';
 import { escapeLike, inTransaction } from './persistence.js';
@@ -17,7 +18,11 @@ export interface ClientData {
 
 /** Clients (customer accounts): admins manage them; a user sees the ones on their access list. */
 export class ClientService {
-  constructor(private readonly audit: AuditLog = new AuditLog()) {}
+  constructor(
+    private readonly audit: AuditLog = new AuditLog(),
+    /** Told after a deletion changed users' access lists. */
+    private readonly actors: ActorChanges = IGNORE_ACTOR_CHANGES,
+  ) {}
 
   /** Admins: every client; anyone else: the clients on their access list. By name. */
   async list({ em, actor }: ServiceContext): Promise<Client[]> {
@@ -87,6 +92,8 @@ export class ClientService {
       // A ticket created for it meanwhile: the foreign key refuses, and so do we.
       { foreignKey: () => new DomainError('CONFLICT', 'A ticket was just created for this client: delete its tickets before deleting the client') },
     );
+    // Every user who had it lost it from their access list.
+    this.actors.changed('all');
     return id;
   }
 }

@@ -26,6 +26,7 @@ import { User } from '../entities/user.entity.js';
 import { requireAdmin, requireId, requireUser, requireUserAccess } from './guards.js';
 import { inTransaction, type ConstraintVerdicts } from './persistence.js';
 import { findUserPage, findUserSummary, type UserListing, type UserSummary } from './user-read-model.js';
+import { IGNORE_ACTOR_CHANGES, type ActorChanges } from './actor-directory.js';
 import { AuditLog } from './audit-log.js';
 import { LoginThrottle } from './login-throttle.js';
 import type { ServiceContext } from './service-context.js';
@@ -91,6 +92,8 @@ export class UserService {
     private readonly passwords: PasswordHasher,
     private readonly throttle: LoginThrottle = new LoginThrottle(),
     private readonly audit: AuditLog = new AuditLog(),
+    /** Told after a change to who a user is when signed in (roles, email, password, access list). */
+    private readonly actors: ActorChanges = IGNORE_ACTOR_CHANGES,
   ) {}
 
   /** Lifts a user's sign-in lockout and forgets their failed attempts (ADMIN, or the operator). */
@@ -223,6 +226,7 @@ export class UserService {
       if (passwordHash !== undefined) changes.password = 'changed';
       await this.audit.record(em, ctx, { action: 'user.update', targetType: 'user', targetId: id, changes });
     }, WRITE_VERDICTS);
+    this.actors.changed([id]);
     return this.reload(ctx.em, id);
   }
 
@@ -236,6 +240,7 @@ export class UserService {
       if (deleted === 0 || !gone) throw notFound('user');
       await this.audit.record(em, ctx, { action: 'user.delete', targetType: 'user', targetId: id, changes: diffFields(snapshot(gone), {}) });
     }, WRITE_VERDICTS);
+    this.actors.changed([id]);
     return id;
   }
 
@@ -277,6 +282,7 @@ export class UserService {
       if (passwordHash !== undefined) changes.password = 'changed';
       await this.audit.record(em, ctx, { action: 'user.update', targetType: 'user', targetId: me.id, changes });
     }, WRITE_VERDICTS);
+    this.actors.changed([me.id]);
     return this.reload(ctx.em, me.id);
   }
 

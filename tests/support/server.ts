@@ -1,4 +1,4 @@
-import { createSecretKey, randomBytes } from 'node:crypto';
+import { createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 import type { GraphQLSchema } from 'graphql';
 import { createApp, type App } from '../../server/app.js';
 import { systemActor } from '../../server/domain/actor.js';
@@ -7,6 +7,7 @@ import { silentLogger, type Logger } from '../../server/logger.js';
 import type { ThrottleLimits } from '../../server/services/login-throttle.js';
 import { serviceContext } from '../../server/services/scoped-context.js';
 import type { ServiceContext } from '../../server/services/service-context.js';
+import { openDatabase } from '../../server/db/database.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 
 /** The lowest bcrypt cost: the tests check behaviour, not hashing strength. */
@@ -39,15 +40,19 @@ export interface TestServerOptions {
   onEmailQueued?: () => void;
   loginLimits?: ThrottleLimits;
   bcryptRounds?: number;
+  /** The token key: give two servers the same one and a token from either works on both. */
+  jwtKey?: KeyObject;
+  /** Another instance on this PostgreSQL database (another server's `db.url`) instead of a new database. */
+  joinDatabase?: string;
 }
 
 /** The real HTTP server and app on a fresh database, listening on a free loopback port. */
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
-  const db = await createTestDatabase();
+  const db = options.joinDatabase ? await joinPostgresDatabase(options.joinDatabase) : await createTestDatabase();
   const app = createApp(
     db.database,
     {
-      jwtKey: createSecretKey(randomBytes(32)),
+      jwtKey: options.jwtKey ?? createSecretKey(randomBytes(32)),
       jwtExpiresInSeconds: options.jwtExpiresInSeconds ?? 3600,
       bcryptRounds: options.bcryptRounds ?? TEST_BCRYPT_ROUNDS,
       publicUrl: 'http://console.test',
@@ -58,6 +63,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   );
   let running: RunningServer;
   try {
+    // As in production a moment after start: signed-in users are cached, kept current by NOTIFY.
+    await waitFor(() => app.services.actors.active, 10_000, 'the actor cache to receive notifications');
     running = await startHttpServer(app, { host: '127.0.0.1', port: 0, production: options.production ?? false, logger: options.logger ?? silentLogger, acceptGraceMs: 0 });
   } catch (error) {
     await db.drop();
@@ -94,4 +101,18 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       await db.drop();
     },
   };
+}
+
+/** A second handle on an existing PostgreSQL database, as another server instance has. */
+async function joinPostgresDatabase(url: string): Promise<TestDatabase> {
+  const database = await openDatabase({ kind: 'postgres', url }, { purpose: 'tests' });
+  return { database, kind: 'postgres', url, drop: () => database.close() };
+}
+
+async function waitFor(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }
