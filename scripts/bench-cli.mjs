@@ -48,7 +48,8 @@ function measure(label, env) {
 }
 
 async function withServer(env, work) {
-  const server = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { cwd: root, env: { ...baseEnv, ...env, PORT: '0' }, stdio: ['ignore', 'ignore', 'pipe'] });
+  // Started as `npm start` starts it (scripts/start).
+  const server = spawn('sh', [join(root, 'scripts', 'start')], { cwd: root, env: { ...baseEnv, ...env, PORT: '0' }, stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   server.stderr.on('data', (chunk) => (log += chunk));
   await new Promise((resolve, reject) => {

@@ -4,7 +4,7 @@
  *
  * Creates a fresh database on the PostgreSQL server of BENCH_DATABASE_URL (or DATABASE_URL, or the
  * local postgres://postgres@127.0.0.1:5432/postgres), lets the real server migrate it, seeds it
- * (seed.mjs), starts the real server (`node --import tsx server/main.ts`) and the floor
+ * (seed.mjs), starts the real server as `npm start` does (scripts/start) and the floor
  * (floor.mjs), and drives each scenario with autocannon on loopback. Prints a markdown table; the
  * database is dropped at the end (--keep keeps it).
  *
@@ -80,9 +80,9 @@ async function freePort() {
   return port;
 }
 
-/** Spawns a server process and resolves once its log says it listens. */
-async function startProcess(label, args, env, readyText) {
-  const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Spawns a server process ([command, ...args]) and resolves once its log says it listens. */
+async function startProcess(label, [command, ...args], env, readyText) {
+  const child = spawn(command, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (c) => (output += c));
   child.stderr.on('data', (c) => (output += c));
@@ -220,7 +220,9 @@ async function main() {
     NODE_ENV: 'production',
     TRACKER_DATA_DIR: dataDir,
   };
-  const serverArgs = ['--import', 'tsx', 'server/main.ts'];
+  // What `npm start` runs: the bundle (built here if stale), its pid the server's for RSS. Options
+  // for node go after the script.
+  const serverArgs = ['sh', join(root, 'scripts', 'start')];
 
   // Let the server's own migrations make the schema, then seed with it stopped.
   log('migrating (the server applies its migrations)…');
@@ -244,7 +246,7 @@ async function main() {
   if (opts.profile) mkdirSync(profileDir, { recursive: true });
   const server = await startProcess(
     'server',
-    [...(opts.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), ...serverArgs],
+    [...serverArgs, ...(opts.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])],
     { ...serverEnv, PORT: String(port) },
     'listening on',
   );
@@ -267,11 +269,11 @@ async function main() {
   let floorSameSql;
   if (!opts.skipFloor) {
     const floorPort = await freePort();
-    floor = await startProcess('floor', ['scripts/bench/floor.mjs'], { DATABASE_URL: databaseUrl, PORT: String(floorPort) }, 'listening');
+    floor = await startProcess('floor', [process.execPath, 'scripts/bench/floor.mjs'], { DATABASE_URL: databaseUrl, PORT: String(floorPort) }, 'listening');
     floor.url = `http://127.0.0.1:${floorPort}`;
     cleanup.unshift(() => floor.stop());
     const samePort = await freePort();
-    floorSameSql = await startProcess('floor (server SQL)', ['scripts/bench/floor.mjs', '--sql', 'server'], { DATABASE_URL: databaseUrl, PORT: String(samePort) }, 'listening');
+    floorSameSql = await startProcess('floor (server SQL)', [process.execPath, 'scripts/bench/floor.mjs', '--sql', 'server'], { DATABASE_URL: databaseUrl, PORT: String(samePort) }, 'listening');
     floorSameSql.url = `http://127.0.0.1:${samePort}`;
     cleanup.unshift(() => floorSameSql.stop());
     // The floor must answer what the server answers, byte for byte.

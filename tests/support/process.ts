@@ -25,9 +25,12 @@ export interface SpawnedServer {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** `npm start`'s command (node --import tsx server/main.ts) as a child process, on port 0 unless told. */
+/**
+ * `npm start`'s command (scripts/start: the server bundle, rebuilt first if stale) as a child
+ * process, on port 0 unless told. The script execs node, so the child's pid is the server's.
+ */
 export function spawnServer(env: Record<string, string | undefined>): SpawnedServer {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+  const child = spawn('sh', [join(ROOT_DIR, 'scripts', 'start')], {
     cwd: ROOT_DIR,
     env: cleanEnv({ PORT: '0', ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],
