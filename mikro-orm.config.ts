@@ -33,6 +33,9 @@ export function ormOptions(target: DatabaseTarget): Options {
     debug: false,
     // Entities are discovered from ENTITIES, never from the file system.
     discovery: { warnWhenNoEntities: true },
+    // Kept by triggers, read by raw SQL, never an entity (Migration20261126130000): not for the
+    // schema generator to create or drop.
+    schemaGenerator: { skipTables: ['user_totals'] },
   };
   if (target.kind === 'postgres') {
     return {

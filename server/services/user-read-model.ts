@@ -75,13 +75,14 @@ function orderSql(field: UserOrderField, direction: SortDirection): string {
  * One page of users and the number of users that match over all pages, in one statement. The
  * page's ids are found first on their own (for the default order, on the primary key alone: an
  * index-only scan, so a deep `skip` steps over index entries, not table rows), then joined to
- * build the rows. `total` ignores `after`: it counts every user the filters match.
+ * build the rows. `total` ignores `after`: it counts every user the filters match (with no
+ * filter, it is the count that the database keeps up to date).
  */
 export async function findUserPage(em: EntityManager, listing: UserListing): Promise<{ items: UserSummary[]; total: number }> {
   const filters: string[] = [];
   const params: unknown[] = [];
   if (listing.search) {
-    // Served by the pg_trgm GIN indexes on name and email (migration Migration20261126120000).
+    // Served by the pg_trgm GIN indexes on name and email (migration Migration20261126100000).
     const pattern = `%${escapeLike(listing.search)}%`;
     filters.push(`(u."name" ilike ? or u."email" ilike ?)`);
     params.push(pattern, pattern);
@@ -94,8 +95,10 @@ export async function findUserPage(em: EntityManager, listing: UserListing): Pro
   const pageWhere = listing.after === null ? where : `${where ? `${where} and` : 'where'} u."id" > ?`;
   const pageParams = listing.after === null ? params : [...params, listing.after];
   const order = orderSql(listing.orderBy, listing.direction);
+  // With no filter, the count the database keeps (Migration20261126130000) instead of counting.
+  const total = where ? `(select count(*) from "users" u ${where})::int` : `(select "total" from "user_totals")`;
   const sql = `select
-    (select count(*) from "users" u ${where})::int as "total",
+    ${total} as "total",
     coalesce((select json_agg(${USER_JSON} order by ${order})
        from (select u."id" from "users" u ${pageWhere} order by ${order} offset ? limit ?) p join "users" u on u."id" = p."id"), '[]'::json) as "items"`;
   const rows = await em.execute<{ total: number; items: UserJson[] }[]>(sql, [...params, ...pageParams, listing.skip, listing.limit]);
