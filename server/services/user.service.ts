@@ -25,7 +25,7 @@ import { Client } from '../entities/client.entity.js';
 import { User } from '../entities/user.entity.js';
 import { requireAdmin, requireId, requireUser, requireUserAccess } from './guards.js';
 import { inTransaction, type ConstraintVerdicts } from './persistence.js';
-import { findUserPage, findUserSummary, type UserListing, type UserSummary } from './user-read-model.js';
+import { UserSummaryReader, findUserPage, type UserListing, type UserSummary } from './user-read-model.js';
 import { IGNORE_ACTOR_CHANGES, type ActorChanges } from './actor-directory.js';
 import { AuditLog } from './audit-log.js';
 import { LoginThrottle } from './login-throttle.js';
@@ -88,6 +88,8 @@ export interface Page<T> {
 
 /** Users and their client access lists: every rule about them lives here. */
 export class UserService {
+  private readonly summaries = new UserSummaryReader();
+
   constructor(
     private readonly passwords: PasswordHasher,
     private readonly throttle: LoginThrottle = new LoginThrottle(),
@@ -140,7 +142,7 @@ export class UserService {
   async getSummary({ em, actor }: ServiceContext, rawId: string | number): Promise<UserSummary> {
     const id = requireId(rawId);
     requireUserAccess(actor, id);
-    const user = await findUserSummary(em, id);
+    const user = await this.summaries.read(em, id);
     if (!user) throw notFound('user');
     return user;
   }

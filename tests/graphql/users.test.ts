@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_PASSWORD, login, makeAdmin, makeClient, makeUser, signedIn } from '../support/factories.js';
 import { startTestServer, type GraphQLResponse, type TestServer } from '../support/server.js';
+import { userActor } from '../../server/domain/actor.js';
+import { serviceContext } from '../../server/services/scoped-context.js';
 
 /**
  * The users API of CONTRACT.md §1, spoken over HTTP: paging and search, reading one user,
@@ -325,6 +327,39 @@ describe('user query', () => {
   it('refuses a malformed id with BAD_USER_INPUT for a USER too', async () => {
     const { token } = await signedIn(server);
     expect(codeOf(await getUser('abc', token))).toBe('BAD_USER_INPUT');
+  });
+
+  it('reads the users that callers ask for at the same moment in one statement', async () => {
+    const users = await Promise.all(Array.from({ length: 5 }, () => makeUser(server)));
+    const asAdmin = () => serviceContext(server.db.database.orm.em.fork(), userActor(Number(adminId), 'admin@example.com', ['admin'], []));
+    const read = (id: number) => server.app.services.users.getSummary(asAdmin(), id).then((u) => u.email, (e: Error) => e.message);
+    let emails: string[] = [];
+    const statements = await server.countStatements(async () => {
+      emails = await Promise.all([...users.map((u) => read(u.id)), read(users[0]!.id), read(987654)]);
+    });
+    expect(statements).toBe(1);
+    expect(emails).toEqual([...users.map((u) => u.email), users[0]!.email, 'The user with this id does not exist in the system']);
+  });
+
+  it('gives each of many concurrent callers their own answer, and their own refusal', async () => {
+    const users = await Promise.all(Array.from({ length: 6 }, () => signedIn(server)));
+    const ids = users.map(({ user }) => user.id);
+    const answers = await Promise.all([
+      ...ids.map((id) => getUser(id)), // the admin reads each of them
+      ...users.map(({ token }) => server.gql(ME, {}, token)), // and each reads themselves
+      getUser('987654'), // one that does not exist
+      getUser(ids[1]!, users[0]!.token), // one this caller may not read
+    ]);
+    ids.forEach((id, i) => expect(dataOf(answers[i]!).user).toMatchObject({ id: String(id), email: users[i]!.user.email }));
+    ids.forEach((id, i) => expect(dataOf(answers[ids.length + i]!).me).toMatchObject({ id: String(id), email: users[i]!.user.email }));
+    expect(codeOf(answers[12]!)).toBe('NOT_FOUND');
+    expect(codeOf(answers[13]!)).toBe('FORBIDDEN');
+  });
+
+  it('costs one statement for a user read alone', async () => {
+    const other = await makeUser(server);
+    await getUser(other.id);
+    expect(await server.countStatements(() => getUser(other.id))).toBe(1);
   });
 });
 
