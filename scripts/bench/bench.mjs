@@ -360,6 +360,15 @@ async function main() {
 
   await new Promise((resolve) => setTimeout(resolve, 3000));
   const afterRss = rssMb(server.pid);
+  // V8 keeps the heap a load grew until its memory reducer sees the process idle (tens of
+  // seconds): wait for that, up to a minute, to report what the server settles back to.
+  const settled = { rss: afterRss, seconds: 3 };
+  while (settled.rss > idleRss * 1.15 && settled.seconds < 60) {
+    status(`server RSS after the load: ${fmt(settled.rss)} MB at ${settled.seconds} s; waiting for it to settle…`);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    settled.seconds += 1;
+    settled.rss = rssMb(server.pid);
+  }
 
   // The operator CLI: ./scripts/user get 1, wall time, on this database.
   let cli;
@@ -383,7 +392,7 @@ async function main() {
     cli = { median: times[3], max: times[6] };
   }
 
-  report({ startedAt, load1, counts, startRss, idleRss, afterRss, cli });
+  report({ startedAt, load1, counts, startRss, idleRss, afterRss, settled, cli });
 
   // Search at 1M users (or --search-users N): grow the same database, then time search alone.
   let bigSearch;
@@ -417,7 +426,7 @@ async function main() {
   if (bigSearch) reportSearch(bigSearch);
 }
 
-function report({ startedAt, load1, counts, startRss, idleRss, afterRss, cli }) {
+function report({ startedAt, load1, counts, startRss, idleRss, afterRss, settled, cli }) {
   const ratio = (a, b) => (b ? ` (${(a / b).toFixed(2)}×)` : '');
   const ms = (v) => (v < 10 ? v.toFixed(1) : fmt(v));
   const out = [];
@@ -438,7 +447,8 @@ function report({ startedAt, load1, counts, startRss, idleRss, afterRss, cli }) 
     );
   }
   out.push('');
-  out.push(`Server RSS: ${fmt(startRss)} MB at start, ${fmt(idleRss)} MB idle after warm-up, ${fmt(afterRss)} MB idle after the load.`);
+  const back = settled.seconds > 3 ? `, ${fmt(settled.rss)} MB ${settled.seconds} s after it` : '';
+  out.push(`Server RSS: ${fmt(startRss)} MB at start, ${fmt(idleRss)} MB idle after warm-up, ${fmt(afterRss)} MB idle 3 s after the load${back}.`);
   if (cli) out.push(`\`./scripts/user get 1\` on this database: median ${fmt(cli.median)} ms, max ${fmt(cli.max)} ms wall (7 runs).`);
   console.log(out.join('\n'));
 }
