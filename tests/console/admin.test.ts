@@ -198,6 +198,15 @@ describe('users', () => {
     expect(await page().getByRole('table').getByRole('row').nth(1).getByRole('link').first().textContent()).toBe('Ada Admin');
   });
 
+  it('does not pull you back to the list when you leave it while a search is still pending', async () => {
+    await page().goto('/users');
+    await page().getByLabel('Search users').fill('gra');
+    await page().getByRole('link', { name: 'Create User' }).click(); // within the search's 250 ms pause
+    await page().waitForURL(/\/users\/new$/);
+    await page().waitForTimeout(600);
+    expect(new URL(page().url()).pathname).toBe('/users/new');
+  });
+
   it('edits a user: Edit, change, Save', async () => {
     await page().goto('/users?q=grace');
     await page().getByRole('link', { name: 'Grace Hopper' }).click();
