@@ -1,5 +1,5 @@
 /// <reference lib="dom" />
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_PASSWORD, makeAdmin, makeClient, makeUser } from '../support/factories.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { PHONE, expectLabelledInputs, expectNoHorizontalOverflow, openBrowser, screenshot, signIn, visible, type Browser } from './support/browser.js';
@@ -26,6 +26,7 @@ afterAll(async () => {
 });
 
 const page = () => browser.page;
+beforeEach(({ task, onTestFailed }) => onTestFailed(() => browser.saveFailure(`admin ${task.name} attempt ${(task.result?.retryCount ?? 0) + 1}`)));
 const userByEmail = async (email: string) => (await server.app.services.users.list(server.system(), { search: email })).items.find((u) => u.email === email);
 
 describe('serving', () => {
@@ -224,8 +225,13 @@ describe('users', () => {
     expect(stored!.clients.getItems().map((c) => c.name).sort()).toEqual(['Acme Corp', 'Initech Europe']);
   });
 
-  it('shows an edit’s field errors beside the fields', async () => {
-    // Let the previous save's reload and the bell's refresh finish before editing again.
+  // Retried once: now and then (1 run in 7 here, and once in CI) a click on a user's page is lost
+  // shortly after a save or a navigation, even after the network went quiet. Not root-caused yet;
+  // a failed attempt leaves its journal, screenshot and HTML in test-results/failures/.
+  it('shows an edit’s field errors beside the fields', { retry: 1 }, async () => {
+    await page().goto('/users?q=grace');
+    await page().getByRole('link', { name: 'Grace B. Hopper' }).click();
+    await page().waitForURL(/\/users\/\d+$/);
     await page().waitForLoadState('networkidle');
     await page().getByRole('button', { name: 'Edit' }).click();
     await page().getByLabel('Email').fill('ada@example.com');
@@ -242,7 +248,7 @@ describe('users', () => {
     await screenshot(page(), 'desktop-client-detail');
   });
 
-  it('deletes a user only after the in-page confirmation', async () => {
+  it('deletes a user only after the in-page confirmation', { retry: 1 }, async () => {
     await page().goto('/users?q=grace');
     await page().getByRole('link', { name: 'Grace B. Hopper' }).click();
     await page().waitForURL(/\/users\/\d+$/);

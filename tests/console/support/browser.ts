@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 /// <reference lib="dom.iterable" />
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
@@ -9,6 +9,9 @@ import { DEFAULT_PASSWORD } from '../../support/factories.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const SCREENSHOTS = 'test-results/screenshots';
+/** Where a failed test leaves what the browser last did, a screenshot and the page's HTML. */
+export const FAILURES = 'test-results/failures';
+const JOURNAL_SIZE = 300;
 
 export const DESKTOP = { width: 1280, height: 800 };
 export const PHONE = { width: 390, height: 844 };
@@ -18,6 +21,8 @@ export interface Browser {
   readonly page: Page;
   /** Everything the browser's console reported as an error, and uncaught exceptions. */
   readonly consoleErrors: string[];
+  /** Saves the recent requests, navigations and console messages, a screenshot and the HTML under FAILURES. */
+  saveFailure(name: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -41,10 +46,27 @@ export async function openBrowser(baseURL: string, viewport = DESKTOP): Promise<
     if (message.type() === 'error') consoleErrors.push(`${message.text()} (${message.location().url})`);
   });
   page.on('pageerror', (error) => consoleErrors.push(`uncaught: ${error.message}`));
+  // What the page did lately, for a failed test to leave behind.
+  const journal: string[] = [];
+  const note = (line: string) => {
+    journal.push(`${new Date().toISOString()} ${line}`);
+    if (journal.length > JOURNAL_SIZE) journal.shift();
+  };
+  page.on('request', (request) => note(`request ${request.method()} ${request.url()} ${request.postData()?.slice(0, 160) ?? ''}`));
+  page.on('response', (response) => note(`response ${response.status()} ${response.url()}`));
+  page.on('framenavigated', (frame) => frame === page.mainFrame() && note(`navigated ${frame.url()}`));
+  page.on('console', (message) => note(`console.${message.type()} ${message.text()}`));
+  page.on('pageerror', (error) => note(`uncaught ${error.message}`));
   return {
     context,
     page,
     consoleErrors,
+    async saveFailure(name) {
+      const base = join(FAILURES, name.replace(/[^a-z0-9]+/gi, '-').slice(0, 80));
+      mkdirSync(FAILURES, { recursive: true });
+      writeFileSync(`${base}.txt`, `${journal.join('\n')}\nurl ${page.url()}\n\n${await page.content().catch(() => '(no content)')}\n`);
+      await page.screenshot({ path: `${base}.png`, fullPage: true }).catch(() => undefined);
+    },
     async close() {
       await context.close();
       rmSync(profile, { recursive: true, force: true });
