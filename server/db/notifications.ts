@@ -55,9 +55,7 @@ export async function listenPostgres(url: string, channel: string, handlers: Not
     clearInterval(heartbeatTimer);
     const broken = client;
     client = undefined;
-    broken?.removeAllListeners();
-    broken?.on('error', () => undefined); // a late error from a connection we gave up on
-    void broken?.end().catch(() => undefined);
+    void discard(broken);
     if (connected) handlers.lost(error);
     connected = false;
     if (closed) return;
@@ -85,7 +83,7 @@ export async function listenPostgres(url: string, channel: string, handlers: Not
       if (attempt === client) drop(error);
       return;
     }
-    if (closed || attempt !== client) return void attempt.end().catch(() => undefined);
+    if (closed || attempt !== client) return void discard(attempt);
     connected = true;
     wait = retryMs;
     handlers.ready();
@@ -108,9 +106,15 @@ export async function listenPostgres(url: string, channel: string, handlers: Not
       const last = client;
       client = undefined;
       connected = false;
-      last?.removeAllListeners();
-      last?.on('error', () => undefined);
-      await last?.end().catch(() => undefined);
+      await discard(last);
     },
   };
+}
+
+/** Closes a connection we no longer listen on, ignoring whatever it still reports. */
+async function discard(connection: pg.Client | undefined): Promise<void> {
+  if (!connection) return;
+  connection.removeAllListeners();
+  connection.on('error', () => undefined); // a late error from a connection we gave up on
+  await connection.end().catch(() => undefined);
 }

@@ -1,5 +1,6 @@
 import { createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 import type { GraphQLSchema } from 'graphql';
+import { expect, vi } from 'vitest';
 import { createApp, type App } from '../../server/app.js';
 import { systemActor } from '../../server/domain/actor.js';
 import { startHttpServer, type RunningServer } from '../../server/http.js';
@@ -64,7 +65,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   let running: RunningServer;
   try {
     // As in production a moment after start: signed-in users are cached, kept current by NOTIFY.
-    await waitFor(() => app.services.actors.active, 10_000, 'the actor cache to receive notifications');
+    await vi.waitFor(() => expect(app.services.actors.active, 'the actor cache receives notifications').toBe(true), { timeout: 10_000, interval: 10 });
     running = await startHttpServer(app, { host: '127.0.0.1', port: 0, production: options.production ?? false, logger: options.logger ?? silentLogger, acceptGraceMs: 0 });
   } catch (error) {
     await db.drop();
@@ -107,12 +108,4 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
 async function joinPostgresDatabase(url: string): Promise<TestDatabase> {
   const database = await openDatabase({ kind: 'postgres', url }, { purpose: 'tests' });
   return { database, kind: 'postgres', url, drop: () => database.close() };
-}
-
-async function waitFor(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
