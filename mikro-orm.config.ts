@@ -1,6 +1,7 @@
 import type { PGlite } from '@electric-sql/pglite';
 import { PostgreSqlDriver, type Options } from '@mikro-orm/postgresql';
-import { PGliteDriver, type PGliteConnectionConfig } from 'mikro-orm-pglite';
+import type { PGliteConnectionConfig } from 'mikro-orm-pglite';
+import { EmbeddedDriver } from './server/db/embedded-driver.js';
 import { ENTITIES } from './server/entities/index.js';
 import { MIGRATIONS } from './server/migrations/index.js';
 
@@ -48,8 +49,9 @@ export function ormOptions(target: DatabaseTarget): Options {
   }
   return {
     ...common,
-    // PGliteDriver is a PostgreSQL driver over PGlite; its typings differ only in connection options.
-    driver: PGliteDriver as unknown as typeof PostgreSqlDriver,
+    // A PostgreSQL driver over PGlite that runs every statement alone (server/db/embedded-driver.ts);
+    // its typings differ from PostgreSqlDriver's only in connection options.
+    driver: EmbeddedDriver as unknown as typeof PostgreSqlDriver,
     dbName: 'postgres',
     driverOptions: { connection: { pglite: () => target.pglite } satisfies PGliteConnectionConfig },
   };
