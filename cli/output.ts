@@ -1,6 +1,6 @@
 import { assertNever } from '../server/domain/access.js';
 import type { ErrorCode } from '../server/domain/errors.js';
-import type { ClientRecord, UserPageRecord, UserRecord } from '../server/operator/records.js';
+import type { ClientRecord, UserPageRecord, UserRecord } from './records.js';
 
 /** Where a command writes: the process's streams, or buffers in tests. */
 export interface Io {
@@ -25,7 +25,7 @@ export class CliUsageError extends Error {
   override readonly name = 'CliUsageError';
 }
 
-/** CONTRACT.md §2: 1 invalid arguments or input; 3 not found; 4 already exists, conflict or last admin; 5 database unreachable. */
+/** The exit codes scripts branch on (README: Operator CLI): 1 invalid arguments or input; 3 not found; 4 already exists, conflict or last admin; 5 database unreachable. */
 export function exitCodeFor(code: ErrorCode): number {
   switch (code) {
     case 'NOT_FOUND':
@@ -72,15 +72,6 @@ export function describeFields(fields: Record<string, string>): string {
     .map(([field, problem]) => `${FLAG_FOR_FIELD[field] ?? field}: ${problem}`)
     .join('; ');
 }
-
-// --json shapes (CONTRACT.md §2)
-
-export function userJson(user: UserRecord): Record<string, unknown> {
-  const { clients: _names, ...json } = user;
-  return json;
-}
-
-export const userPageJson = (page: UserPageRecord) => ({ items: page.items.map(userJson), total: page.total, skip: page.skip, limit: page.limit });
 
 export const printJson = (io: Io, value: unknown): void => io.out(`${JSON.stringify(value, null, 2)}\n`);
 

@@ -1,16 +1,11 @@
 import { existsSync } from 'node:fs';
-import { PasswordHasher } from '../server/auth/passwords.js';
 import type { Config } from '../server/config.js';
 import { currentHolder, DataDirLockedError } from '../server/db/data-dir-lock.js';
 import { openDatabase, type Database } from '../server/db/database.js';
 import { systemActor } from '../server/domain/actor.js';
-import { runOperation, type OperationName, type OperationPayload, type OperationResult, type OperatorServices } from '../server/operator/operations.js';
+import { runOperation, type OperationName, type OperationPayload, type OperationResult } from '../server/operator/operations.js';
 import { controlSocketPath } from '../server/operator/protocol.js';
-import { AuditLog } from '../server/services/audit-log.js';
-import { ClientService } from '../server/services/client.service.js';
-import { LoginThrottle } from '../server/services/login-throttle.js';
-import { serviceContext } from '../server/services/scoped-context.js';
-import { UserService } from '../server/services/user.service.js';
+import { createServices } from '../server/services/index.js';
 import { callControlServer, NoControlServerError } from './control-client.js';
 
 /** Runs the operator's operations: in this process on its own database connection, or through the server. */
@@ -27,6 +22,11 @@ const WAIT_FOR_DATA_DIR_MS = 15_000;
  * PostgreSQL: connect directly (any number of processes may). Embedded: if the server holds the
  * data directory, run through its control socket; otherwise open the data directory ourselves
  * (waiting a little if another CLI command holds it). Never opens it a second time.
+ *
+ * Opening a database applies its pending migrations, as the server's start does: the first step
+ * of a new installation is `./scripts/user create` for the first admin, before any server has
+ * run, and a CLI of a newer checkout must not write to an older schema. (On PostgreSQL this runs
+ * under the same advisory lock as the servers', so it may race them safely.)
  */
 export async function openRuntime(config: Config): Promise<OperatorRuntime> {
   if (config.databaseUrl) return localRuntime(config, await openDatabase({ kind: 'postgres', url: config.databaseUrl, poolMax: 2 }, { purpose: PURPOSE }));
@@ -53,11 +53,11 @@ export async function openRuntime(config: Config): Promise<OperatorRuntime> {
 }
 
 function localRuntime(config: Config, database: Database): OperatorRuntime {
-  const audit = new AuditLog();
-  const services: OperatorServices = { users: new UserService(new PasswordHasher(config.bcryptRounds), new LoginThrottle(), audit), clients: new ClientService(audit), audit };
+  // The same services as the server's, signing no tokens and caching no signed-in users.
+  const services = createServices(database, { bcryptRounds: config.bcryptRounds, publicUrl: config.publicUrl });
   return {
     run<K extends OperationName>(op: K, payload: OperationPayload<K>): Promise<OperationResult<K>> {
-      return runOperation(services, serviceContext(database.orm.em.fork(), systemActor('cli')), op, payload);
+      return runOperation(services, services.context(systemActor('cli')), op, payload);
     },
     close: () => database.close(),
   };

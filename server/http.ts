@@ -1,18 +1,17 @@
-import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, type Stats } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, join, normalize, sep } from 'node:path';
-import type { TLSSocket } from 'node:tls';
-import { fileURLToPath } from 'node:url';
 import { ApolloServer, HeaderMap, type HTTPGraphQLRequest } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import type { App } from './app.js';
-import type { RequestContext, SessionCookie } from './graphql/context.js';
+import type { GraphQLSchema } from 'graphql';
+import { ConsoleAssets } from './console-assets.js';
+import type { Database } from './db/database.js';
+import { createRequestContext, type RequestContext } from './graphql/context.js';
 import { createErrorFormatter } from './graphql/errors.js';
 import { GRAPHQL_LIMITS, limitRules } from './graphql/limits.js';
+import { buildGraphQLSchema } from './graphql/schema.js';
 import type { Logger } from './logger.js';
+import type { Services } from './services/index.js';
+import { SessionCookieHeader, isHttps, requestToken } from './session-cookie.js';
 
 export interface HttpOptions {
   host: string;
@@ -29,6 +28,8 @@ export interface HttpOptions {
   drainTimeoutMs?: number;
   /** The built console (a static SPA) served at `/`; default console/build of this repository. */
   consoleDir?: string;
+  /** The executable schema; default the application's (tests add resolvers of their own). */
+  schema?: GraphQLSchema;
 }
 
 export interface RunningServer {
@@ -39,29 +40,6 @@ export interface RunningServer {
 }
 
 const DEFAULT_MAX_BODY = 1024 * 1024;
-const DEFAULT_CONSOLE_DIR = fileURLToPath(new URL('../console/build/', import.meta.url));
-
-/** The browser session: an httpOnly cookie carrying the token that login issued. */
-export const SESSION_COOKIE = 'tracker_session';
-/** The console's page for every client-side route (adapter-static's fallback). */
-const CONSOLE_FALLBACK = 'index.html';
-/** Vite's content-hashed output: safe to cache for a year. */
-const IMMUTABLE_PREFIX = '/_app/immutable/';
-
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.webp': 'image/webp',
-  '.woff2': 'font/woff2',
-  '.txt': 'text/plain; charset=utf-8',
-  '.webmanifest': 'application/manifest+json',
-};
 
 class HttpError extends Error {
   constructor(
@@ -74,17 +52,15 @@ class HttpError extends Error {
 
 /**
  * The only module that knows HTTP and Apollo: /graphql, /healthz, and the admin console (a static
- * single-page app) at every other GET path.
+ * single-page app, console-assets.ts) at every other GET path.
  */
-export async function startHttpServer(app: App, options: HttpOptions): Promise<RunningServer> {
+export async function startHttpServer(services: Services, database: Pick<Database, 'ping'>, options: HttpOptions): Promise<RunningServer> {
   const { logger } = options;
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
-  const consoleDir = normalize(options.consoleDir ?? DEFAULT_CONSOLE_DIR);
-  if (!existsSync(join(consoleDir, CONSOLE_FALLBACK))) {
-    logger.warn(`The admin console is not built (no ${join(consoleDir, CONSOLE_FALLBACK)}): / shows a placeholder. Run npm run build:console.`);
-  }
+  const assets = new ConsoleAssets(options.consoleDir);
+  if (!assets.built) logger.warn(`The admin console is not built (no ${assets.fallbackPage}): / shows a placeholder. Run npm run build:console.`);
   const apollo = new ApolloServer<RequestContext>({
-    schema: app.schema,
+    schema: options.schema ?? buildGraphQLSchema(),
     formatError: createErrorFormatter(logger),
     includeStacktraceInErrorResponses: false,
     introspection: options.introspection ?? !options.production,
@@ -135,7 +111,11 @@ export async function startHttpServer(app: App, options: HttpOptions): Promise<R
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname === '/graphql') return graphql(req, res, url);
     if (url.pathname === '/healthz') return health(req, res);
-    if (req.method === 'GET' || req.method === 'HEAD') return consoleFile(req, res, url);
+    if (req.method === 'GET' || req.method === 'HEAD') {
+      const outcome = await assets.serve(req, res, url);
+      if (outcome === 'bad-path') throw new HttpError(400, 'The path is not valid');
+      if (outcome === 'served') return;
+    }
     sendJson(res, 404, { error: 'Not found' });
   }
 
@@ -162,7 +142,7 @@ export async function startHttpServer(app: App, options: HttpOptions): Promise<R
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: request,
       context: () =>
-        app.createRequestContext({
+        createRequestContext(services, {
           token: requestToken(req),
           source: req.socket.remoteAddress ?? null,
           session,
@@ -188,85 +168,9 @@ export async function startHttpServer(app: App, options: HttpOptions): Promise<R
 
   async function health(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError(405, 'Use GET on /healthz');
-    const up = await app.database.ping();
+    const up = await database.ping();
     res.setHeader('Cache-Control', 'no-store');
     sendJson(res, up ? 200 : 503, up ? { status: 'ok', database: 'up' } : { status: 'unavailable', database: 'down' });
-  }
-
-  /**
-   * The console: a file of the build when the path names one, else the SPA's fallback page for
-   * client-side routes. Hashed assets are cached for a year, everything else revalidated. A
-   * missing asset (a path with an extension) is a 404, not the page.
-   */
-  async function consoleFile(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-    let pathname: string;
-    try {
-      pathname = decodeURIComponent(url.pathname);
-    } catch {
-      throw new HttpError(400, 'The path is not valid');
-    }
-    const relative = normalize(pathname).replace(/^[/\\]+/, '');
-    const file = join(consoleDir, relative);
-    if (pathname.includes('\0') || !(file + sep).startsWith(consoleDir.endsWith(sep) ? consoleDir : consoleDir + sep)) {
-      sendJson(res, 404, { error: 'Not found' });
-      return;
-    }
-    const found = relative === '' ? null : await fileStats(file);
-    if (found) return sendFile(req, res, file, found, pathname.startsWith(IMMUTABLE_PREFIX) ? 'public, max-age=31536000, immutable' : 'no-cache');
-    if (extname(pathname) !== '' && !pathname.endsWith('.html')) {
-      sendJson(res, 404, { error: 'Not found' });
-      return;
-    }
-    const page = join(consoleDir, CONSOLE_FALLBACK);
-    const pageStats = await fileStats(page);
-    if (!pageStats) return placeholder(res);
-    return sendFile(req, res, page, pageStats, 'no-cache');
-  }
-
-  async function sendFile(req: IncomingMessage, res: ServerResponse, file: string, stats: Stats, cacheControl: string): Promise<void> {
-    const type = CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream';
-    // adapter-static writes .br and .gz beside each file: send one when the browser takes it.
-    const accepted = String(req.headers['accept-encoding'] ?? '');
-    let body = file;
-    let size = stats.size;
-    for (const [encoding, suffix] of [['br', '.br'], ['gzip', '.gz']] as const) {
-      if (!new RegExp(`\\b${encoding}\\b`).test(accepted)) continue;
-      const packed = await fileStats(file + suffix);
-      if (packed) {
-        res.setHeader('Content-Encoding', encoding);
-        body = file + suffix;
-        size = packed.size;
-        break;
-      }
-    }
-    res.setHeader('Vary', 'Accept-Encoding');
-    res.setHeader('Content-Type', type);
-    res.setHeader('Content-Length', size);
-    res.setHeader('Cache-Control', cacheControl);
-    if (type.startsWith('text/html')) setPageHeaders(res, await pagePolicy(file, stats));
-    res.statusCode = 200;
-    if (req.method === 'HEAD') {
-      res.end();
-      return;
-    }
-    await new Promise<void>((resolve, reject) => {
-      const stream = createReadStream(body);
-      stream.on('error', reject);
-      res.on('close', resolve);
-      stream.pipe(res);
-    });
-  }
-
-  function placeholder(res: ServerResponse): void {
-    setPageHeaders(res, contentSecurityPolicy(''));
-    res.setHeader('Content-Type', 'text/html; charset=utf-8');
-    res.setHeader('Cache-Control', 'no-cache');
-    res.end(
-      '<!doctype html><html lang="en"><meta charset="utf-8"><title>Tracker System</title>' +
-        '<body style="font-family:system-ui,sans-serif;max-width:40rem;margin:4rem auto;padding:0 1rem">' +
-        '<h1>Tracker System</h1><p>The admin console is not built: run <code>npm run build:console</code> (or <code>npm start</code>, which builds it). ' +
-        'The GraphQL API is at <a href="/graphql"><code>/graphql</code></a>. Health: <a href="/healthz"><code>/healthz</code></a>.</p></body></html>',
-    );
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -316,116 +220,6 @@ export async function startHttpServer(app: App, options: HttpOptions): Promise<R
       return closing;
     },
   };
-}
-
-/** The caller's token: the Authorization header when there is one, else the session cookie. */
-function requestToken(req: IncomingMessage): string | null {
-  return bearerToken(req) ?? sessionCookie(req);
-}
-
-function bearerToken(req: IncomingMessage): string | null {
-  const header = req.headers.authorization?.trim();
-  if (!header) return null;
-  const match = /^Bearer\s+(\S+)$/i.exec(header);
-  // A header that is not a well-formed bearer token must fail as an invalid token, even when it is
-  // a valid token without the scheme: it is passed on marked, in a form no token can verify.
-  return match ? match[1]! : `not-bearer ${header}`;
-}
-
-function sessionCookie(req: IncomingMessage): string | null {
-  const header = req.headers.cookie;
-  if (!header) return null;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === SESSION_COOKIE) {
-      const value = part.slice(eq + 1).trim();
-      return value === '' ? null : value;
-    }
-  }
-  return null;
-}
-
-function isHttps(req: IncomingMessage): boolean {
-  if ((req.socket as TLSSocket).encrypted) return true;
-  // Behind a TLS-terminating proxy. Trusting the header only ever makes the cookie stricter.
-  const forwarded = req.headers['x-forwarded-proto'];
-  return (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim().toLowerCase() === 'https';
-}
-
-/**
- * What login and logout ask for, as one Set-Cookie header: httpOnly (scripts never see the
- * token), SameSite=Strict (no cross-site request carries it; Apollo's CSRF prevention covers the
- * rest), Secure over HTTPS, and lasting exactly as long as the token.
- */
-class SessionCookieHeader implements SessionCookie {
-  header: string | undefined;
-
-  constructor(private readonly secure: boolean) {}
-
-  begin(token: string, expiresAt: Date): void {
-    const maxAge = Math.max(0, Math.floor((expiresAt.getTime() - Date.now()) / 1000));
-    this.header = this.cookie(token, maxAge);
-  }
-
-  end(): void {
-    this.header = this.cookie('', 0);
-  }
-
-  private cookie(value: string, maxAge: number): string {
-    return `${SESSION_COOKIE}=${value}; Max-Age=${maxAge}; Path=/; HttpOnly; SameSite=Strict${this.secure ? '; Secure' : ''}`;
-  }
-}
-
-/** A console page's headers: what it may load and run, and that no other site may frame it. */
-function setPageHeaders(res: ServerResponse, policy: string): void {
-  res.setHeader('Content-Security-Policy', policy);
-  res.setHeader('X-Frame-Options', 'DENY');
-  res.setHeader('Referrer-Policy', 'no-referrer');
-}
-
-/** The policy of each page of the build, read once per version of the file (a rebuild changes it). */
-const pagePolicies = new Map<string, { mtimeMs: number; size: number; policy: string }>();
-
-async function pagePolicy(file: string, stats: Stats): Promise<string> {
-  const known = pagePolicies.get(file);
-  if (known && known.mtimeMs === stats.mtimeMs && known.size === stats.size) return known.policy;
-  const policy = contentSecurityPolicy(await readFile(file, 'utf8'));
-  pagePolicies.set(file, { mtimeMs: stats.mtimeMs, size: stats.size, policy });
-  return policy;
-}
-
-/**
- * A strict Content-Security-Policy for a page of the console: scripts only from this origin, plus
- * the page's own inline scripts by their SHA-256 (SvelteKit's static build boots from one), never
- * 'unsafe-inline' or eval; requests only to this origin; no plugins, <base> or framing. Styles come
- * from this origin; only style attributes may be inline (the app shell has one).
- */
-function contentSecurityPolicy(html: string): string {
-  const hashes = [...html.matchAll(/<script(?![^>]*\bsrc\s*=)[^>]*>([\s\S]*?)<\/script>/gi)].map(
-    (match) => `'sha256-${createHash('sha256').update(match[1]!, 'utf8').digest('base64')}'`,
-  );
-  return [
-    "default-src 'self'",
-    ['script-src', "'self'", ...hashes].join(' '),
-    "style-src 'self'",
-    "style-src-attr 'unsafe-inline'",
-    "img-src 'self' data:",
-    "font-src 'self'",
-    "connect-src 'self'",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-  ].join('; ');
-}
-
-async function fileStats(file: string): Promise<Stats | null> {
-  try {
-    const stats = await stat(file);
-    return stats.isFile() ? stats : null;
-  } catch {
-    return null;
-  }
 }
 
 function readBody(req: IncomingMessage, limit: number): Promise<string> {

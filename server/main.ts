@@ -3,18 +3,18 @@
  * the database (embedded PGlite by default, PostgreSQL with DATABASE_URL) applying pending
  * migrations, and serves the API, the console and /healthz on one port until SIGTERM or SIGINT.
  */
-import { createApp } from './app.js';
 import { resolveJwtKey } from './auth/secret.js';
 import { ConfigError, loadConfig, readEnvironment } from './config.js';
 import { DataDirLockedError } from './db/data-dir-lock.js';
 import { DatabaseUnavailableError } from './db/connection-errors.js';
 import { databaseSource, openDatabase, redactUrl } from './db/database.js';
-import { User } from './entities/user.entity.js';
+import { systemActor } from './domain/actor.js';
 import { startHttpServer } from './http.js';
 import { logMailer, smtpMailer } from './mail/mailer.js';
 import { OutboxWorker } from './mail/outbox-worker.js';
 import { consoleLogger } from './logger.js';
 import { startControlServer, type ControlServer } from './operator/control-server.js';
+import { createServices } from './services/index.js';
 
 const log = consoleLogger();
 
@@ -27,22 +27,22 @@ async function main(): Promise<void> {
   for (const name of database.migrationsApplied) log.info(`Applied migration ${name}`);
 
   let server;
+  let services;
   let control: ControlServer | undefined;
   const mailer = config.smtpUrl ? smtpMailer(config.smtpUrl, config.emailFrom) : logMailer(config.emailFrom, log);
   const outbox = new OutboxWorker(database.orm, mailer, log);
   if (!config.smtpUrl) log.info('SMTP_URL is not set: notification emails are written to this log');
   try {
-    const app = createApp(database, {
-      jwtKey,
-      jwtExpiresInSeconds: config.jwtExpiresInSeconds,
+    services = createServices(database, {
+      tokens: { key: jwtKey, expiresInSeconds: config.jwtExpiresInSeconds },
       bcryptRounds: config.bcryptRounds,
       publicUrl: config.publicUrl,
       onEmailQueued: () => outbox.nudge(),
-      logger: log,
+      actorCache: { logger: log },
     });
     // The embedded database is ours alone: the operator's CLI reaches it through this process.
-    if (database.kind === 'embedded') control = await startControlServer(config.dataDir, database.orm, app.services, log);
-    server = await startHttpServer(app, { host: config.host, port: config.port, production: config.production, introspection: config.introspection, logger: log });
+    if (database.kind === 'embedded') control = await startControlServer(config.dataDir, services, log);
+    server = await startHttpServer(services, database, { host: config.host, port: config.port, production: config.production, introspection: config.introspection, logger: log });
   } catch (error) {
     await control?.close();
     await database.close();
@@ -51,7 +51,7 @@ async function main(): Promise<void> {
   outbox.start();
   log.info(`Tracker System listening on ${server.url} — GraphQL API at ${server.url}/graphql, health at ${server.url}/healthz`);
 
-  if ((await database.orm.em.fork().count(User, {})) === 0) {
+  if ((await services.users.list(services.context(systemActor('server')), { limit: 1 })).total === 0) {
     log.info(
       'The database has no users yet. Create the first admin with:\n' +
         '  ./scripts/user create --name "Admin User" --email "admin@example.com" --password "<a strong password>" --roles admin',

@@ -1,7 +1,8 @@
 import type { Argv } from 'yargs';
-import type { AuditRecord } from '../../server/operator/records.js';
-import { CliUsageError, examples, printJson, table } from '../output.js';
+import { PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX } from '../../server/domain/page.js';
+import type { AuditEntryData, Wire } from '../../server/operator/operations.js';
 import type { CommandContext } from '../command-context.js';
+import { CliUsageError, examples, printJson, table } from '../output.js';
 
 /** ./scripts/audit list: the audit log, newest first, with the same filters as the API's auditLog. */
 export function auditCommands(yargs: Argv, context: CommandContext): Argv {
@@ -18,7 +19,7 @@ export function auditCommands(yargs: Argv, context: CommandContext): Argv {
           .option('from', { type: 'string', describe: 'At or after this time (ISO 8601, e.g. 2026-11-26 or 2026-11-26T09:00:00Z)' })
           .option('to', { type: 'string', describe: 'At or before this time (ISO 8601)' })
           .option('skip', { type: 'number', default: 0, describe: 'Number of entries to skip' })
-          .option('limit', { type: 'number', default: 100, describe: 'Maximum number of entries (1 to 1000)' })
+          .option('limit', { type: 'number', default: PAGE_LIMIT_DEFAULT, describe: `Maximum number of entries (1 to ${PAGE_LIMIT_MAX})` })
           .epilogue(
             examples([
               ['The latest 100 entries:', './scripts/audit list'],
@@ -55,14 +56,14 @@ function parseTarget(text: string | undefined): [string | undefined, string | un
   return [match[1], match[2]];
 }
 
-function parseTime(text: string | undefined, flag: string): Date | undefined {
+function parseTime(text: string | undefined, flag: string): string | undefined {
   if (text === undefined) return undefined;
   const time = new Date(text);
   if (Number.isNaN(time.getTime())) throw new CliUsageError(`${flag} must be a time in ISO 8601, such as 2026-11-26 or 2026-11-26T09:00:00Z`);
-  return time;
+  return time.toISOString();
 }
 
-function auditTable(items: AuditRecord[], total: number, skip: number): string {
+function auditTable(items: Wire<AuditEntryData>[], total: number, skip: number): string {
   const rows = items.map((e) => [
     e.at.replace('T', ' ').replace(/\.\d+Z$/, 'Z'),
     e.actorLabel,

@@ -1,7 +1,9 @@
 import type { Argv } from 'yargs';
+import { PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX } from '../../server/domain/page.js';
 import type { CreateUserData, UpdateUserData } from '../../server/services/user.service.js';
-import { CliUsageError, examples, printJson, userJson, userPageJson, userTable, userText } from '../output.js';
 import type { CommandContext } from '../command-context.js';
+import { CliUsageError, examples, printJson, userTable, userText } from '../output.js';
+import { toUserPageRecord, toUserRecord, userJson, userPageJson } from '../records.js';
 
 /** ./scripts/user: create, update, delete, list, get. Each parses its flags and runs one operation. */
 export function userCommands(yargs: Argv, context: CommandContext): Argv {
@@ -39,7 +41,7 @@ export function userCommands(yargs: Argv, context: CommandContext): Argv {
             clientIds: argv['client-list'] === undefined ? undefined : parseClientList(argv['client-list']),
             notificationPreferences: argv['notification-preferences'] === undefined ? undefined : parsePreferences(argv['notification-preferences']),
           };
-          const user = await runtime.run('users.create', { input });
+          const user = toUserRecord(await runtime.run('users.create', { input }));
           argv.json ? printJson(io, userJson(user)) : io.out(`Created user ${user.id}\n${userText(user)}`);
         }),
     )
@@ -67,7 +69,7 @@ export function userCommands(yargs: Argv, context: CommandContext): Argv {
             clientIds: argv['client-list'] === undefined ? undefined : parseClientList(argv['client-list']),
             notificationPreferences: argv['notification-preferences'] === undefined ? undefined : parsePreferences(argv['notification-preferences']),
           };
-          const user = await runtime.run('users.update', { id: context.id(argv.user_id, 'user_id'), input });
+          const user = toUserRecord(await runtime.run('users.update', { id: context.id(argv.user_id, 'user_id'), input }));
           argv.json ? printJson(io, userJson(user)) : io.out(`Updated user ${user.id}\n${userText(user)}`);
         }),
     )
@@ -87,7 +89,7 @@ export function userCommands(yargs: Argv, context: CommandContext): Argv {
       (y) => withUserId(y).epilogue(examples([['Lift the lockout of user 1:', './scripts/user unlock 1']])),
       (argv) =>
         context.execute(async (runtime, io) => {
-          const user = await runtime.run('users.unlock', { id: context.id(argv.user_id, 'user_id') });
+          const user = toUserRecord(await runtime.run('users.unlock', { id: context.id(argv.user_id, 'user_id') }));
           argv.json ? printJson(io, userJson(user)) : io.out(`Unlocked user ${user.id} (${user.email}): they can sign in again\n`);
         }),
     )
@@ -97,7 +99,7 @@ export function userCommands(yargs: Argv, context: CommandContext): Argv {
       (y) =>
         y
           .option('skip', { type: 'number', default: 0, describe: 'Number of users to skip' })
-          .option('limit', { type: 'number', default: 100, describe: 'Maximum number of users to return (1 to 1000)' })
+          .option('limit', { type: 'number', default: PAGE_LIMIT_DEFAULT, describe: `Maximum number of users to return (1 to ${PAGE_LIMIT_MAX})` })
           .option('search', { type: 'string', describe: 'Only users whose name or email contains this text (any case)' })
           .epilogue(
             examples([
@@ -108,7 +110,7 @@ export function userCommands(yargs: Argv, context: CommandContext): Argv {
           ),
       (argv) =>
         context.execute(async (runtime, io) => {
-          const page = await runtime.run('users.list', { query: { skip: argv.skip, limit: argv.limit, search: argv.search } });
+          const page = toUserPageRecord(await runtime.run('users.list', { query: { skip: argv.skip, limit: argv.limit, search: argv.search } }));
           argv.json ? printJson(io, userPageJson(page)) : io.out(userTable(page));
         }),
     )
@@ -118,7 +120,7 @@ export function userCommands(yargs: Argv, context: CommandContext): Argv {
       (y) => withUserId(y).epilogue(examples([['Show user 1:', './scripts/user get 1'], ['As JSON:', './scripts/user get 1 --json']])),
       (argv) =>
         context.execute(async (runtime, io) => {
-          const user = await runtime.run('users.get', { id: context.id(argv.user_id, 'user_id') });
+          const user = toUserRecord(await runtime.run('users.get', { id: context.id(argv.user_id, 'user_id') }));
           argv.json ? printJson(io, userJson(user)) : io.out(userText(user));
         }),
     )

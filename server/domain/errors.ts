@@ -1,6 +1,7 @@
 /**
- * The error codes of the public contract (CONTRACT.md §1). Services throw DomainError with one of
- * these; the edges (GraphQL, CLI) translate them. Messages are for people and safe to show.
+ * The error codes every caller sees (README: Using the API; cli/output.ts maps them to exit codes).
+ * Services throw DomainError with one of these; the edges (GraphQL, CLI) translate them. Messages
+ * are for people and safe to show.
  */
 export const ERROR_CODES = [
   'UNAUTHENTICATED',
@@ -62,6 +63,13 @@ function describeFields(fields: FieldErrors): string {
 const NOT_FOUND_MESSAGES = { user: MESSAGES.userNotFound, client: MESSAGES.clientNotFound, ticket: MESSAGES.ticketNotFound } as const;
 
 export const notFound = (what: keyof typeof NOT_FOUND_MESSAGES): DomainError => new DomainError('NOT_FOUND', NOT_FOUND_MESSAGES[what]);
+
+/** FORBIDDEN for a caller without the role (with orSelf: who is not the user concerned either). */
+export const roleRequired = (role: string, orSelf = false): DomainError =>
+  new DomainError('FORBIDDEN', `This requires the ${role.toUpperCase()} role${orSelf ? ', or must be your own account' : ''}`);
+
+/** FORBIDDEN for a client outside the caller's client access list. */
+export const clientNotOnList = (clientId: number): DomainError => new DomainError('FORBIDDEN', `Client ${clientId} is not on your client access list`);
 
 export function isDomainError(error: unknown): error is DomainError {
   return error instanceof DomainError;

@@ -5,8 +5,6 @@ export const EMAIL_MAX_LENGTH = 254;
 export const PASSWORD_MIN_LENGTH = 8;
 /** bcrypt ignores bytes past 72, so a longer password is refused rather than silently cut. */
 export const PASSWORD_MAX_BYTES = 72;
-export const PAGE_LIMIT_DEFAULT = 100;
-export const PAGE_LIMIT_MAX = 1000;
 export const SEARCH_MAX_LENGTH = 254;
 
 /** Login throttling (§1 Errors, TOO_MANY_REQUESTS): failures counted per email in a sliding window. */

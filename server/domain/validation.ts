@@ -1,15 +1,9 @@
-import {
-  EMAIL_MAX_LENGTH,
-  NAME_MAX_LENGTH,
-  PAGE_LIMIT_MAX,
-  PASSWORD_MAX_BYTES,
-  PASSWORD_MIN_LENGTH,
-  SEARCH_MAX_LENGTH,
-} from './limits.js';
+import { ValidationError } from './errors.js';
+import { EMAIL_MAX_LENGTH, NAME_MAX_LENGTH, PASSWORD_MAX_BYTES, PASSWORD_MIN_LENGTH, SEARCH_MAX_LENGTH } from './limits.js';
 import { ROLES, isRole, type Role } from './roles.js';
 
 /**
- * Pure validation of the contract's rules (§1 Validation). Each check returns the normalised
+ * Pure validation of the API's input rules (README: Using the API; schema.graphql). Each check returns the normalised
  * value or the problem in words; services gather problems per field so that one answer names
  * every bad field and nothing is written.
  */
@@ -69,6 +63,20 @@ export function parseId(raw: string | number): number | null {
   return id <= MAX_ID ? id : null;
 }
 
+export const ID_PROBLEM = 'must be a positive integer';
+
+export function checkId(raw: string | number): Check<number> {
+  const id = parseId(raw);
+  return id === null ? bad(ID_PROBLEM) : ok(id);
+}
+
+/** An id argument, or BAD_USER_INPUT naming the argument. */
+export function requireId(raw: string | number, field = 'id'): number {
+  const id = parseId(raw);
+  if (id === null) throw new ValidationError({ [field]: ID_PROBLEM });
+  return id;
+}
+
 export function checkIds(raw: readonly (string | number)[]): Check<number[]> {
   const invalid: string[] = [];
   const ids = new Set<number>();
@@ -103,20 +111,6 @@ export function checkNotificationPreferences(raw: unknown): Check<Partial<Notifi
   return ok(result);
 }
 
-export interface PageRequest {
-  skip: number;
-  limit: number;
-}
-
-export function checkPage(skip: number, limit: number): { fields: Record<string, string>; page: PageRequest } {
-  const fields: Record<string, string> = {};
-  if (!Number.isInteger(skip) || skip < 0) fields.skip = 'must be an integer of 0 or more';
-  if (!Number.isInteger(limit) || limit < 1 || limit > PAGE_LIMIT_MAX) {
-    fields.limit = `must be an integer from 1 to ${PAGE_LIMIT_MAX}`;
-  }
-  return { fields, page: { skip, limit } };
-}
-
 export function checkSearch(raw: string): Check<string> {
   const value = raw.trim();
   if (value.length > SEARCH_MAX_LENGTH) return bad(`must be at most ${SEARCH_MAX_LENGTH} characters`);
@@ -139,6 +133,11 @@ export class FieldProblems {
 
   get empty(): boolean {
     return Object.keys(this.fields).length === 0;
+  }
+
+  /** BAD_USER_INPUT naming every bad field, when there is one; nothing has been written yet. */
+  throwIfAny(): void {
+    if (!this.empty) throw new ValidationError(this.fields);
   }
 }
 

@@ -1,13 +1,14 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Actor } from '../domain/actor.js';
-import type { DomainError } from '../domain/errors.js';
-import type { Services } from '../app.js';
-import type { ServiceContext } from '../services/service-context.js';
+import { ANONYMOUS, type Actor } from '../domain/actor.js';
+import type { AuditChannel } from '../domain/audit.js';
+import { isDomainError, type DomainError } from '../domain/errors.js';
+import type { ServiceContext } from '../services/context.js';
+import type { Services } from '../services/index.js';
 
 /**
  * How a resolver starts or ends the browser session that travels with the response, without
- * knowing how: the HTTP edge turns these into an httpOnly cookie (http.ts). Other transports may
- * ignore them; Bearer tokens never depend on them.
+ * knowing how: the HTTP edge turns these into an httpOnly cookie (session-cookie.ts). Other
+ * transports may ignore them; Bearer tokens never depend on them.
  */
 export interface SessionCookie {
   /** Remember this token for the caller's browser until it expires. */
@@ -32,4 +33,29 @@ export interface RequestContext extends ServiceContext {
   readonly source: string | null;
   readonly services: Services;
   readonly session: SessionCookie;
+}
+
+/** What the transport knows of a request. */
+export interface RequestFacts {
+  /** The bearer token or the session cookie's, if any. */
+  token: string | null;
+  source: string | null;
+  session?: SessionCookie;
+  /** Self-declared by the caller, for the audit log only. */
+  channel?: AuditChannel;
+}
+
+/** The actor a token (if any) speaks for, and a fresh unit of work bound to their client scope. */
+export async function createRequestContext(services: Services, { token, source, session = NO_SESSION_COOKIE, channel = 'api' }: RequestFacts): Promise<RequestContext> {
+  let actor: Actor = ANONYMOUS;
+  let authProblem: DomainError | undefined;
+  if (token) {
+    try {
+      actor = await services.auth.authenticate(token);
+    } catch (error) {
+      if (!isDomainError(error)) throw error;
+      authProblem = error;
+    }
+  }
+  return { ...services.context(actor, { channel, sourceAddress: source }), authProblem, source, services, session };
 }

@@ -1,11 +1,10 @@
 import { chmodSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
-import type { MikroORM } from '@mikro-orm/postgresql';
 import { systemActor } from '../domain/actor.js';
-import { toPublicError } from '../public-error.js';
-import { serviceContext } from '../services/scoped-context.js';
 import type { Logger } from '../logger.js';
-import { isOperationName, runOperation, type OperatorServices } from './operations.js';
+import { toPublicError } from '../public-error.js';
+import type { Services } from '../services/index.js';
+import { isOperationName, runOperation } from './operations.js';
 import { controlSocketPath, type ControlRequest, type ControlResponse } from './protocol.js';
 
 const MAX_REQUEST_BYTES = 1024 * 1024;
@@ -21,7 +20,7 @@ export interface ControlServer {
  * Unix socket beside the data, readable by its own OS user only, and runs the CLI's operations
  * for it: the same operations, the same services, as the system actor.
  */
-export async function startControlServer(dataDir: string, orm: MikroORM, services: OperatorServices, logger: Logger): Promise<ControlServer> {
+export async function startControlServer(dataDir: string, services: Services, logger: Logger): Promise<ControlServer> {
   const path = controlSocketPath(dataDir);
   // We hold the data directory's lock, so a socket file left here belongs to a process that died.
   rmSync(path, { force: true });
@@ -53,8 +52,7 @@ export async function startControlServer(dataDir: string, orm: MikroORM, service
     }
     if (!isOperationName(request.op)) return { ok: false, error: { code: 'BAD_USER_INPUT', message: `Unknown operation "${String(request.op)}"` } };
     try {
-      const ctx = serviceContext(orm.em.fork(), systemActor('cli'));
-      const result = await runOperation(services, ctx, request.op, request.payload as never);
+      const result = await runOperation(services, services.context(systemActor('cli')), request.op, request.payload as never);
       logger.info(`CLI operation ${request.op} done through the control socket`);
       return { ok: true, result };
     } catch (error) {

@@ -1,42 +1,69 @@
-import type { AuditLog, AuditQuery } from '../services/audit-log.js';
-import type { ClientService } from '../services/client.service.js';
-import type { ServiceContext } from '../services/service-context.js';
-import type { CreateUserData, ListUsersQuery, Page, UpdateUserData, UserService } from '../services/user.service.js';
-import { toAuditRecord, toClientRecord, toUserRecord, type AuditRecord, type ClientRecord, type UserPageRecord, type UserRecord } from './records.js';
+import type { AuditEvent } from '../entities/audit-event.entity.js';
+import type { Client } from '../entities/client.entity.js';
+import type { Page } from '../domain/page.js';
+import type { AuditQuery } from '../services/audit-log.js';
+import type { ServiceContext } from '../services/context.js';
+import type { Services } from '../services/index.js';
+import type { ClientSummary, UserSummary } from '../services/user-read-model.js';
+import type { CreateUserData, ListUsersQuery, UpdateUserData } from '../services/user.service.js';
 
 /**
- * The operator's operations: what ./scripts/user and ./scripts/client can do, each one service
- * call made as the system actor. The CLI runs them in its own process, or, when the server holds
- * the embedded database, the server runs them for it (server/operator/control-server.ts): the
- * same code either way.
+ * The operator's operations: what ./scripts/user, ./scripts/client and ./scripts/audit can do,
+ * each one service call made as the system actor. The CLI runs them in its own process, or, when
+ * the server holds the embedded database, the server runs them for it (control-server.ts): the
+ * same code either way, and the same answer, since both give it in the form the control socket
+ * speaks (`Wire`: JSON, so times are ISO strings).
  */
-export interface OperatorServices {
-  users: UserService;
-  clients: ClientService;
-  audit: AuditLog;
-}
+export type OperatorServices = Pick<Services, 'users' | 'clients' | 'audit'>;
+
+/** A value as JSON carries it: a Date becomes its ISO string. */
+export type Wire<T> = T extends Date ? string : T extends readonly (infer U)[] ? Wire<U>[] : T extends object ? { [K in keyof T]: Wire<T[K]> } : T;
+
+/** An audit entry as the operator reads it. */
+export type AuditEntryData = Pick<AuditEvent, 'at' | 'actorId' | 'actorLabel' | 'channel' | 'action' | 'targetType' | 'changes' | 'sourceAddress'> & {
+  id: number;
+  targetId: number | null;
+};
+
+export type AuditQueryData = Omit<AuditQuery, 'from' | 'to'> & { from?: string | null; to?: string | null };
+
+const wire = <T>(value: T): Wire<T> => JSON.parse(JSON.stringify(value)) as Wire<T>;
+
+const clientData = (client: Client): ClientSummary => ({ id: client.id, name: client.name, createdAt: client.createdAt, updatedAt: client.updatedAt });
+
+const auditData = (event: AuditEvent): AuditEntryData => ({
+  id: Number(event.id),
+  at: event.at,
+  actorId: event.actorId,
+  actorLabel: event.actorLabel,
+  channel: event.channel,
+  action: event.action,
+  targetType: event.targetType,
+  targetId: event.targetId == null ? null : Number(event.targetId),
+  changes: event.changes,
+  sourceAddress: event.sourceAddress,
+});
+
+type S = OperatorServices;
+type C = ServiceContext;
 
 export const OPERATIONS = {
-  'users.create': (s: OperatorServices, ctx: ServiceContext, p: { input: CreateUserData }): Promise<UserRecord> => s.users.create(ctx, p.input).then(toUserRecord),
-  'users.update': (s: OperatorServices, ctx: ServiceContext, p: { id: number; input: UpdateUserData }): Promise<UserRecord> =>
-    s.users.update(ctx, p.id, p.input).then(toUserRecord),
-  'users.delete': (s: OperatorServices, ctx: ServiceContext, p: { id: number }): Promise<number> => s.users.remove(ctx, p.id),
-  'users.unlock': (s: OperatorServices, ctx: ServiceContext, p: { id: number }): Promise<UserRecord> => s.users.unlock(ctx, p.id).then(toUserRecord),
-  'users.get': (s: OperatorServices, ctx: ServiceContext, p: { id: number }): Promise<UserRecord> => s.users.get(ctx, p.id).then(toUserRecord),
-  'users.list': async (s: OperatorServices, ctx: ServiceContext, p: { query: ListUsersQuery }): Promise<UserPageRecord> => {
-    const page = await s.users.list(ctx, p.query);
-    return { ...page, items: page.items.map(toUserRecord) };
-  },
-  'clients.create': (s: OperatorServices, ctx: ServiceContext, p: { name: string }): Promise<ClientRecord> => s.clients.create(ctx, { name: p.name }).then(toClientRecord),
-  'clients.update': (s: OperatorServices, ctx: ServiceContext, p: { id: number; name: string }): Promise<ClientRecord> =>
-    s.clients.update(ctx, p.id, { name: p.name }).then(toClientRecord),
-  'clients.delete': (s: OperatorServices, ctx: ServiceContext, p: { id: number }): Promise<number> => s.clients.remove(ctx, p.id),
-  'clients.get': (s: OperatorServices, ctx: ServiceContext, p: { id: number }): Promise<ClientRecord> => s.clients.get(ctx, p.id).then(toClientRecord),
-  'audit.list': async (s: OperatorServices, ctx: ServiceContext, p: { query: AuditQuery }): Promise<Page<AuditRecord>> => {
+  'users.create': async (s: S, ctx: C, p: { input: CreateUserData }): Promise<Wire<UserSummary>> => wire(await s.users.create(ctx, p.input)),
+  'users.update': async (s: S, ctx: C, p: { id: number; input: UpdateUserData }): Promise<Wire<UserSummary>> => wire(await s.users.update(ctx, p.id, p.input)),
+  'users.delete': (s: S, ctx: C, p: { id: number }): Promise<number> => s.users.remove(ctx, p.id),
+  'users.unlock': async (s: S, ctx: C, p: { id: number }): Promise<Wire<UserSummary>> => wire(await s.users.unlock(ctx, p.id)),
+  'users.get': async (s: S, ctx: C, p: { id: number }): Promise<Wire<UserSummary>> => wire(await s.users.get(ctx, p.id)),
+  'users.list': async (s: S, ctx: C, p: { query: ListUsersQuery }): Promise<Wire<Page<UserSummary>>> => wire(await s.users.list(ctx, p.query)),
+  'clients.create': async (s: S, ctx: C, p: { name: string }): Promise<Wire<ClientSummary>> => wire(clientData(await s.clients.create(ctx, { name: p.name }))),
+  'clients.update': async (s: S, ctx: C, p: { id: number; name: string }): Promise<Wire<ClientSummary>> =>
+    wire(clientData(await s.clients.update(ctx, p.id, { name: p.name }))),
+  'clients.delete': (s: S, ctx: C, p: { id: number }): Promise<number> => s.clients.remove(ctx, p.id),
+  'clients.get': async (s: S, ctx: C, p: { id: number }): Promise<Wire<ClientSummary>> => wire(clientData(await s.clients.get(ctx, p.id))),
+  'clients.list': async (s: S, ctx: C): Promise<Wire<ClientSummary>[]> => wire((await s.clients.list(ctx)).map(clientData)),
+  'audit.list': async (s: S, ctx: C, p: { query: AuditQueryData }): Promise<Wire<Page<AuditEntryData>>> => {
     const page = await s.audit.list(ctx, { ...p.query, from: p.query.from ? new Date(p.query.from) : null, to: p.query.to ? new Date(p.query.to) : null });
-    return { ...page, items: page.items.map(toAuditRecord) };
+    return wire({ ...page, items: page.items.map(auditData) });
   },
-  'clients.list': async (s: OperatorServices, ctx: ServiceContext): Promise<ClientRecord[]> => (await s.clients.list(ctx)).map(toClientRecord),
 } as const;
 
 export type OperationName = keyof typeof OPERATIONS;

@@ -6,9 +6,6 @@ export interface ActorChanges {
   changed(userIds: readonly number[] | 'all'): void;
 }
 
-/** For callers with no cache to keep current (the operator's CLI). */
-export const IGNORE_ACTOR_CHANGES: ActorChanges = { changed() {} };
-
 /** What authenticating a request needs to know about a user. */
 export interface ActorEntry {
   readonly actor: UserActor;

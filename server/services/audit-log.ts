@@ -1,13 +1,11 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import type { Actor } from '../domain/actor.js';
 import { AUDIT_ACTIONS, isAuditAction, type AuditAction, type AuditChannel, type AuditChanges, type AuditTarget } from '../domain/audit.js';
-import { ValidationError } from '../domain/errors.js';
-import { PAGE_LIMIT_DEFAULT } from '../domain/limits.js';
-import { FieldProblems, checkPage, parseId } from '../domain/validation.js';
+import { checkPage, pageOf, type Page, type PageQuery } from '../domain/page.js';
+import { FieldProblems, checkId } from '../domain/validation.js';
 import { AuditEvent } from '../entities/audit-event.entity.js';
+import type { ServiceContext } from './context.js';
 import { requireAdmin } from './guards.js';
-import type { ServiceContext } from './service-context.js';
-import type { Page } from './user.service.js';
 
 export interface AuditEntry {
   action: AuditAction;
@@ -16,15 +14,13 @@ export interface AuditEntry {
   changes?: AuditChanges | null;
 }
 
-export interface AuditQuery {
+export interface AuditQuery extends PageQuery {
   actorId?: string | number | null;
   targetType?: string | null;
   targetId?: string | number | null;
   action?: string | null;
   from?: Date | null;
   to?: Date | null;
-  skip?: number;
-  limit?: number;
 }
 
 /** Where an entry came from when the context does not say: users act through the API, the system through the CLI. */
@@ -86,22 +82,19 @@ export class AuditLog {
   async list(ctx: ServiceContext, query: AuditQuery = {}): Promise<Page<AuditEvent>> {
     requireAdmin(ctx.actor);
     const problems = new FieldProblems();
-    const { fields, page } = checkPage(query.skip ?? 0, query.limit ?? PAGE_LIMIT_DEFAULT);
-    for (const [field, problem] of Object.entries(fields)) problems.add(field, problem);
+    const page = checkPage(query, problems);
     const where: FilterQuery<AuditEvent> = {};
     if (query.actorId != null) {
-      const id = parseId(query.actorId);
-      if (id === null) problems.add('actorId', 'must be a positive integer');
-      else where.actorId = id;
+      const id = problems.take('actorId', checkId(query.actorId));
+      if (id !== undefined) where.actorId = id;
     }
     if (query.targetType != null) {
       if (!['user', 'client', 'ticket'].includes(query.targetType)) problems.add('targetType', 'must be one of user, client, ticket');
       else where.targetType = query.targetType;
     }
     if (query.targetId != null) {
-      const id = parseId(query.targetId);
-      if (id === null) problems.add('targetId', 'must be a positive integer');
-      else where.targetId = String(id);
+      const id = problems.take('targetId', checkId(query.targetId));
+      if (id !== undefined) where.targetId = String(id);
     }
     if (query.action != null) {
       if (!isAuditAction(query.action)) problems.add('action', `must be one of ${AUDIT_ACTIONS.join(', ')}`);
@@ -111,8 +104,8 @@ export class AuditLog {
       if (query.from && query.to && query.from > query.to) problems.add('from', 'must not be after to');
       where.at = { ...(query.from ? { $gte: query.from } : {}), ...(query.to ? { $lte: query.to } : {}) };
     }
-    if (!problems.empty) throw new ValidationError(problems.fields);
+    problems.throwIfAny();
     const [items, total] = await ctx.em.findAndCount(AuditEvent, where, { orderBy: { id: 'desc' }, offset: page.skip, limit: page.limit });
-    return { items, total, skip: page.skip, limit: page.limit };
+    return pageOf(items, total, page);
   }
 }

@@ -1,41 +1,42 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { userActor, type UserActor } from '../domain/actor.js';
 import { DomainError, MESSAGES } from '../domain/errors.js';
-import type { AuditChannel } from '../domain/audit.js';
 import { isRole } from '../domain/roles.js';
 import { isPasswordLength } from '../domain/validation.js';
 import type { PasswordHasher } from '../auth/passwords.js';
 import type { TokenService } from '../auth/tokens.js';
 import { User } from '../entities/user.entity.js';
-import { ActorDirectory, type ActorEntry } from './actor-directory.js';
-import { AuditLog } from './audit-log.js';
-import { LoginThrottle } from './login-throttle.js';
+import type { ActorDirectory, ActorEntry } from './actor-directory.js';
+import type { AuditLog } from './audit-log.js';
+import type { ServiceContext } from './context.js';
+import type { LoginThrottle } from './login-throttle.js';
 import { inTransaction } from './persistence.js';
+import type { UserSummary, UserSummaryReader } from './user-read-model.js';
 
 export interface LoginAttempt {
   email: string;
   password: string;
-  /** Where the attempt came from, for the audit log. */
-  channel?: AuditChannel;
-  /** The caller's network address, kept with a failure for the record. */
-  source?: string | null;
 }
 
 export interface LoginResult {
   token: string;
   expiresAt: Date;
-  user: User;
+  user: UserSummary;
 }
 
 /** Signing in, and turning a token back into the acting user on every request. */
 export class AuthService {
   constructor(
+    /** The database's root EntityManager: authenticating a request forks its own unit of work. */
+    private readonly root: EntityManager,
     private readonly passwords: PasswordHasher,
-    private readonly tokens: TokenService,
-    private readonly throttle: LoginThrottle = new LoginThrottle(),
-    private readonly audit: AuditLog = new AuditLog(),
-    /** Who tokens speak for, kept current by the database's notifications (never used by the CLI). */
-    private readonly actors: ActorDirectory = new ActorDirectory(),
+    /** Undefined in a process that signs no tokens (the operator's CLI). */
+    private readonly tokens: TokenService | undefined,
+    private readonly throttle: LoginThrottle,
+    private readonly audit: AuditLog,
+    /** Who tokens speak for, kept current by the database's notifications. */
+    private readonly actors: ActorDirectory,
+    private readonly users: UserSummaryReader,
   ) {}
 
   /** Readies what the first failed login needs, so that it costs no more than later ones. */
@@ -48,10 +49,12 @@ export class AuthService {
    * or the password wrong, and costs the same time. Guessing is throttled per email and per
    * network address (LoginThrottle): once locked out, TOO_MANY_REQUESTS says when to retry.
    */
-  async login(em: EntityManager, attempt: LoginAttempt): Promise<LoginResult> {
+  async login(ctx: ServiceContext, attempt: LoginAttempt): Promise<LoginResult> {
+    const tokens = this.signer();
+    const { em } = ctx;
     const email = String(attempt.email).trim().toLowerCase();
     const password = String(attempt.password);
-    const source = attempt.source?.slice(0, 64) ?? null;
+    const source = ctx.sourceAddress?.slice(0, 64) ?? null;
     await this.throttle.assertAllowed(em, email, source);
 
     const user = email ? await em.findOne(User, { email }, { populate: ['passwordHash'] }) : null;
@@ -60,7 +63,7 @@ export class AuthService {
     if (!user || !valid) {
       await inTransaction(em, async (tx) => {
         const lockouts = await this.throttle.recordFailure(tx, email, source);
-        const record = { email, userId: user?.id ?? null, channel: attempt.channel, sourceAddress: source };
+        const record = { email, userId: user?.id ?? null, channel: ctx.channel, sourceAddress: source };
         await this.audit.recordSignIn(tx, { ...record, action: 'login.failure' });
         for (const lockout of lockouts) {
           await this.audit.recordSignIn(tx, { ...record, action: 'login.lockout', detail: { lockedOut: lockout.of, until: lockout.until.toISOString(), level: String(lockout.level) } });
@@ -73,10 +76,11 @@ export class AuthService {
     await inTransaction(em, async (tx) => {
       await tx.nativeUpdate(User, user.id, { lastLoginAt: now });
       await this.throttle.recordSuccess(tx, email);
-      await this.audit.recordSignIn(tx, { action: 'login.success', email, userId: user.id, channel: attempt.channel, sourceAddress: source });
+      await this.audit.recordSignIn(tx, { action: 'login.success', email, userId: user.id, channel: ctx.channel, sourceAddress: source });
     });
-    const issued = this.tokens.issue({ userId: user.id, tokenVersion: user.tokenVersion });
-    const signedIn = await em.fork().findOneOrFail(User, user.id, { populate: ['clients'] });
+    const issued = tokens.issue({ userId: user.id, tokenVersion: user.tokenVersion });
+    const signedIn = await this.users.read(em, user.id);
+    if (!signedIn) throw new DomainError('UNAUTHENTICATED', MESSAGES.badCredentials); // deleted meanwhile
     return { ...issued, user: signedIn };
   }
 
@@ -86,11 +90,16 @@ export class AuthService {
    * the database keeps current. UNAUTHENTICATED when the token is invalid or expired, the user is
    * gone, or the password changed since it was issued.
    */
-  async authenticate(em: EntityManager, token: string): Promise<UserActor> {
-    const claims = this.tokens.verify(token);
-    const entry = await this.actors.lookup(claims.userId, claims.tokenVersion, () => loadActor(em, claims.userId));
+  async authenticate(token: string): Promise<UserActor> {
+    const claims = this.signer().verify(token);
+    const entry = await this.actors.lookup(claims.userId, claims.tokenVersion, () => loadActor(this.root.fork(), claims.userId));
     if (!entry || entry.tokenVersion !== claims.tokenVersion) throw new DomainError('UNAUTHENTICATED', MESSAGES.sessionRevoked);
     return entry.actor;
+  }
+
+  private signer(): TokenService {
+    if (!this.tokens) throw new Error('This process signs no tokens: sign-in is for the server');
+    return this.tokens;
   }
 }
 

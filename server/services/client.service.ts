@@ -1,14 +1,14 @@
 import { clientScope } from '../domain/access.js';
 import { diffFields } from '../domain/audit.js';
-import { DomainError, MESSAGES, ValidationError, notFound } from '../domain/errors.js';
-import { FieldProblems, checkName } from '../domain/validation.js';
+import { DomainError, MESSAGES, notFound } from '../domain/errors.js';
+import { FieldProblems, checkName, requireId } from '../domain/validation.js';
 import { Client } from '../entities/client.entity.js';
-import { IGNORE_ACTOR_CHANGES, type ActorChanges } from './actor-directory.js';
-import { AuditLog } from './audit-log.js';
-import { requireAdmin, requireClientAccess, requireId } from './guards.js';
+import type { ActorChanges } from './actor-directory.js';
+import type { AuditLog } from './audit-log.js';
+import type { ServiceContext } from './context.js';
+import { requireAdmin, requireClientAccess } from './guards.js';
 import { escapeLike, inTransaction } from './persistence.js';
 import { countClientTickets } from './ticket.service.js';
-import type { ServiceContext } from './service-context.js';
 
 const nameTaken = () => new DomainError('ALREADY_EXISTS', MESSAGES.clientNameTaken);
 
@@ -19,9 +19,9 @@ export interface ClientData {
 /** Clients (customer accounts): admins manage them; a user sees the ones on their access list. */
 export class ClientService {
   constructor(
-    private readonly audit: AuditLog = new AuditLog(),
+    private readonly audit: AuditLog,
     /** Told after a deletion changed users' access lists. */
-    private readonly actors: ActorChanges = IGNORE_ACTOR_CHANGES,
+    private readonly actors: ActorChanges,
   ) {}
 
   /** Admins: every client; anyone else: the clients on their access list. By name. */
@@ -101,6 +101,6 @@ export class ClientService {
 function validName(data: ClientData): string {
   const problems = new FieldProblems();
   const name = problems.take('name', checkName(data.name));
-  if (!problems.empty) throw new ValidationError(problems.fields);
+  problems.throwIfAny();
   return name!;
 }

@@ -1,15 +1,13 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Actor } from '../domain/actor.js';
-import { ValidationError } from '../domain/errors.js';
-import { PAGE_LIMIT_DEFAULT } from '../domain/limits.js';
+import { checkPage, pageOf, type Page, type PageQuery } from '../domain/page.js';
 import { describeStatus, type TicketStatus } from '../domain/tickets.js';
-import { FieldProblems, checkIds, checkPage } from '../domain/validation.js';
+import { FieldProblems, checkIds } from '../domain/validation.js';
 import { Notification } from '../entities/notification.entity.js';
 import { OutboxEmail } from '../entities/outbox-email.entity.js';
 import { CLIENT_SCOPE_FILTER, Ticket } from '../entities/ticket.entity.js';
+import type { ServiceContext } from './context.js';
 import { requireUser } from './guards.js';
-import type { ServiceContext } from './service-context.js';
-import type { Page } from './user.service.js';
 
 export type TicketEvent = { kind: 'created'; ticketId: number } | { kind: 'status'; ticketId: number; from: TicketStatus; to: TicketStatus };
 
@@ -90,13 +88,15 @@ export class NotificationService {
   }
 
   /** The caller's own notifications, newest first, with the count of unread ones. */
-  async list(ctx: ServiceContext, query: { unreadOnly?: boolean; skip?: number; limit?: number } = {}): Promise<NotificationPage> {
+  async list(ctx: ServiceContext, query: { unreadOnly?: boolean } & PageQuery = {}): Promise<NotificationPage> {
     const me = requireUser(ctx.actor);
-    const { fields, page } = checkPage(query.skip ?? 0, query.limit ?? PAGE_LIMIT_DEFAULT);
-    if (Object.keys(fields).length > 0) throw new ValidationError(fields);
+    const problems = new FieldProblems();
+    const page = checkPage(query, problems);
+    problems.throwIfAny();
     const where = query.unreadOnly ? { user: me.id, readAt: null } : { user: me.id };
     const [items, total] = await ctx.em.findAndCount(Notification, where, {
-      populate: ['ticket', 'ticket.client', 'ticket.createdBy', 'ticket.createdBy.clients'],
+      // A ticket's creator is read as every user is (TicketService.creatorOf).
+      populate: ['ticket', 'ticket.client'],
       orderBy: { id: 'desc' },
       offset: page.skip,
       limit: page.limit,
@@ -105,7 +105,7 @@ export class NotificationService {
     const unread = query.unreadOnly
       ? total
       : await ctx.em.count(Notification, { user: me.id, readAt: null }, { filters: { [CLIENT_SCOPE_FILTER]: false } });
-    return { items, total, unread, skip: page.skip, limit: page.limit };
+    return { ...pageOf(items, total, page), unread };
   }
 
   /** Marks the caller's own notifications read; returns how many changed (others' ids change nothing). */
@@ -113,7 +113,7 @@ export class NotificationService {
     const me = requireUser(ctx.actor);
     const problems = new FieldProblems();
     const ids = problems.take('ids', checkIds(rawIds));
-    if (!problems.empty) throw new ValidationError(problems.fields);
+    problems.throwIfAny();
     if (ids!.length === 0) return 0;
     return ctx.em.fork().nativeUpdate(Notification, { id: { $in: ids! }, user: me.id, readAt: null }, { readAt: new Date() });
   }

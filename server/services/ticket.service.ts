@@ -1,18 +1,18 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import { diffFields } from '../domain/audit.js';
 import { DomainError, ValidationError, notFound } from '../domain/errors.js';
-import { PAGE_LIMIT_DEFAULT } from '../domain/limits.js';
+import { checkPage, pageOf, type Page, type PageQuery } from '../domain/page.js';
 import { TICKET_DESCRIPTION_MAX_LENGTH, TICKET_STATUSES, isTicketStatus, type TicketStatus } from '../domain/tickets.js';
-import { FieldProblems, checkName, checkPage, parseId } from '../domain/validation.js';
+import { FieldProblems, checkId, checkName, requireId } from '../domain/validation.js';
 import { Client } from '../entities/client.entity.js';
 import { Ticket } from '../entities/ticket.entity.js';
 import { User } from '../entities/user.entity.js';
-import { AuditLog } from './audit-log.js';
-import { requireClientAccess, requireId } from './guards.js';
+import type { AuditLog } from './audit-log.js';
+import type { ServiceContext } from './context.js';
+import { requireClientAccess } from './guards.js';
 import type { NotificationService } from './notification.service.js';
 import { inTransaction } from './persistence.js';
-import type { ServiceContext } from './service-context.js';
-import type { Page } from './user.service.js';
+import type { UserSummary, UserSummaryReader } from './user-read-model.js';
 
 export interface CreateTicketData {
   clientId: string | number;
@@ -26,35 +26,33 @@ export interface UpdateTicketData {
   status?: string | null;
 }
 
-export interface ListTicketsQuery {
+export interface ListTicketsQuery extends PageQuery {
   clientId?: string | number | null;
   status?: string | null;
-  skip?: number;
-  limit?: number;
 }
 
-const POPULATE = ['client', 'createdBy', 'createdBy.clients'] as const;
+/** A ticket's creator is read as every user is (creatorOf), not through the ticket. */
+const POPULATE = ['client'] as const;
 
 /**
  * Tickets, each of one client. A USER sees and changes only tickets of clients on their list;
  * an ADMIN sees all. Two layers hold that: the checks here, and the data-layer filter bound to the
- * unit of work (services/scoped-context.ts), which limits every ticket query by itself.
+ * unit of work (services/context.ts), which limits every ticket query by itself.
  */
 export class TicketService {
   constructor(
     private readonly notifications: NotificationService,
-    private readonly audit: AuditLog = new AuditLog(),
+    private readonly audit: AuditLog,
+    private readonly users: UserSummaryReader,
   ) {}
 
   async list(ctx: ServiceContext, query: ListTicketsQuery = {}): Promise<Page<Ticket>> {
     const problems = new FieldProblems();
-    const { fields, page } = checkPage(query.skip ?? 0, query.limit ?? PAGE_LIMIT_DEFAULT);
-    for (const [field, problem] of Object.entries(fields)) problems.add(field, problem);
+    const page = checkPage(query, problems);
     const where: FilterQuery<Ticket> = {};
     if (query.clientId != null) {
-      const clientId = parseId(query.clientId);
-      if (clientId === null) problems.add('clientId', 'must be a positive integer');
-      else {
+      const clientId = problems.take('clientId', checkId(query.clientId));
+      if (clientId !== undefined) {
         requireClientAccess(ctx.actor, clientId);
         where.client = clientId;
       }
@@ -63,27 +61,35 @@ export class TicketService {
       if (isTicketStatus(query.status)) where.status = query.status;
       else problems.add('status', `must be one of ${TICKET_STATUSES.join(', ')}`);
     }
-    if (!problems.empty) throw new ValidationError(problems.fields);
+    problems.throwIfAny();
     const [items, total] = await ctx.em.findAndCount(Ticket, where, {
       populate: POPULATE,
       orderBy: { id: 'desc' },
       offset: page.skip,
       limit: page.limit,
     });
-    return { items, total, skip: page.skip, limit: page.limit };
+    return pageOf(items, total, page);
   }
 
   async get(ctx: ServiceContext, rawId: string | number): Promise<Ticket> {
     return this.findVisible(ctx, requireId(rawId));
   }
 
+  /**
+   * Who created a ticket the caller was given by this service (the id its `createdBy` holds), as
+   * every read of a user returns them; null once that user is deleted. The reads of the creators of
+   * a page's tickets, asked for together, are one statement (UserSummaryReader).
+   */
+  async creatorOf(ctx: ServiceContext, createdById: number | null): Promise<UserSummary | null> {
+    return createdById === null ? null : this.users.read(ctx.em, createdById);
+  }
+
   async create(ctx: ServiceContext, data: CreateTicketData): Promise<Ticket> {
     const problems = new FieldProblems();
-    const clientId = parseId(data.clientId);
-    if (clientId === null) problems.add('clientId', 'must be a positive integer');
+    const clientId = problems.take('clientId', checkId(data.clientId));
     const title = problems.take('title', checkName(data.title));
     const description = checkDescription(data.description ?? '', problems);
-    if (!problems.empty) throw new ValidationError(problems.fields);
+    problems.throwIfAny();
     requireClientAccess(ctx.actor, clientId!);
     if (!(await ctx.em.count(Client, clientId!))) throw new ValidationError({ clientId: `no client with id ${clientId}` });
 
@@ -123,7 +129,7 @@ export class TicketService {
       if (isTicketStatus(data.status)) status = data.status;
       else problems.add('status', `must be one of ${TICKET_STATUSES.join(', ')}`);
     }
-    if (!problems.empty) throw new ValidationError(problems.fields);
+    problems.throwIfAny();
     await this.findVisible(ctx, id);
 
     let changed = false;

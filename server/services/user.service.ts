@@ -2,34 +2,34 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { canReadUser } from '../domain/access.js';
 import { diffFields } from '../domain/audit.js';
 import { DomainError, MESSAGES, ValidationError, notFound } from '../domain/errors.js';
-import { PAGE_LIMIT_DEFAULT } from '../domain/limits.js';
-import { DEFAULT_ROLES } from '../domain/roles.js';
+import { checkPage, pageOf, type Page, type PageQuery } from '../domain/page.js';
+import { DEFAULT_ROLES, type Role } from '../domain/roles.js';
 import { DEFAULT_USER_ORDER, SORT_DIRECTIONS, USER_ORDER_FIELDS, isSortDirection, isUserOrderField, type SortDirection, type UserOrderField } from '../domain/user-order.js';
 import {
   DEFAULT_NOTIFICATION_PREFERENCES,
   FieldProblems,
   checkEmail,
+  checkId,
   checkIds,
   checkName,
   checkNotificationPreferences,
-  checkPage,
   checkPassword,
   checkRoles,
   checkSearch,
   isPasswordLength,
-  parseId,
+  requireId,
   type NotificationPreferences,
 } from '../domain/validation.js';
 import type { PasswordHasher } from '../auth/passwords.js';
 import { Client } from '../entities/client.entity.js';
 import { User } from '../entities/user.entity.js';
-import { requireAdmin, requireId, requireUser, requireUserAccess } from './guards.js';
+import type { ActorChanges } from './actor-directory.js';
+import type { AuditLog } from './audit-log.js';
+import type { ServiceContext } from './context.js';
+import { requireAdmin, requireUser, requireUserAccess } from './guards.js';
+import type { LoginThrottle } from './login-throttle.js';
 import { inTransaction, type ConstraintVerdicts } from './persistence.js';
-import { UserSummaryReader, findUserPage, type UserListing, type UserSummary } from './user-read-model.js';
-import { IGNORE_ACTOR_CHANGES, type ActorChanges } from './actor-directory.js';
-import { AuditLog } from './audit-log.js';
-import { LoginThrottle } from './login-throttle.js';
-import type { ServiceContext } from './service-context.js';
+import { findUserPage, type UserListing, type UserSummary, type UserSummaryReader } from './user-read-model.js';
 
 const WRITE_VERDICTS: ConstraintVerdicts = {
   unique: () => new DomainError('ALREADY_EXISTS', MESSAGES.emailTaken),
@@ -65,9 +65,7 @@ export interface UpdateMeData {
   currentPassword?: string | null;
 }
 
-export interface ListUsersQuery {
-  skip?: number;
-  limit?: number;
+export interface ListUsersQuery extends PageQuery {
   search?: string | null;
   /** Default id. */
   orderBy?: string | null;
@@ -79,27 +77,19 @@ export interface ListUsersQuery {
   after?: string | number | null;
 }
 
-export interface Page<T> {
-  items: T[];
-  total: number;
-  skip: number;
-  limit: number;
-}
-
 /** Users and their client access lists: every rule about them lives here. */
 export class UserService {
-  private readonly summaries = new UserSummaryReader();
-
   constructor(
     private readonly passwords: PasswordHasher,
-    private readonly throttle: LoginThrottle = new LoginThrottle(),
-    private readonly audit: AuditLog = new AuditLog(),
+    private readonly throttle: LoginThrottle,
+    private readonly audit: AuditLog,
     /** Told after a change to who a user is when signed in (roles, email, password, access list). */
-    private readonly actors: ActorChanges = IGNORE_ACTOR_CHANGES,
+    private readonly actors: ActorChanges,
+    private readonly summaries: UserSummaryReader,
   ) {}
 
   /** Lifts a user's sign-in lockout and forgets their failed attempts (ADMIN, or the operator). */
-  async unlock(ctx: ServiceContext, rawId: string | number): Promise<User> {
+  async unlock(ctx: ServiceContext, rawId: string | number): Promise<UserSummary> {
     requireAdmin(ctx.actor);
     const user = await this.get(ctx, rawId);
     await inTransaction(ctx.em, async (em) => {
@@ -116,46 +106,24 @@ export class UserService {
   }
 
   /**
-   * A page of users for the API: plain data with their access lists, one statement
-   * (user-read-model.ts). `after` pages by id (keyset), for walking every user: a page deep in the
-   * list costs what the first one does.
+   * A page of users with their access lists, in one statement (user-read-model.ts). `after` pages
+   * by id (keyset), for walking every user: a page deep in the list costs what the first one does.
    */
-  async listSummaries({ em, actor }: ServiceContext, query: ListUsersQuery = {}): Promise<Page<UserSummary>> {
+  async list({ em, actor }: ServiceContext, query: ListUsersQuery = {}): Promise<Page<UserSummary>> {
     requireAdmin(actor);
     const listing = checkListing(query);
     const { items, total } = await findUserPage(em, listing);
-    return { items, total, skip: listing.skip, limit: listing.limit };
+    return pageOf(items, total, listing);
   }
 
-  /** The same page as managed entities (the CLI and the tests work with them). */
-  async list(ctx: ServiceContext, query: ListUsersQuery = {}): Promise<Page<User>> {
-    const page = await this.listSummaries(ctx, query);
-    if (page.items.length === 0) return { ...page, items: [] };
-    const ids = page.items.map((u) => u.id);
-    const found = await ctx.em.find(User, { id: { $in: ids } }, { populate: ['clients'] });
-    const byId = new Map(found.map((u) => [u.id, u]));
-    // A user deleted between the two reads is left out.
-    return { ...page, items: ids.flatMap((id) => byId.get(id) ?? []) };
-  }
-
-  /** One user for the API, as plain data with their access list: one statement. */
-  async getSummary({ em, actor }: ServiceContext, rawId: string | number): Promise<UserSummary> {
+  /** One user with their access list (ADMIN, or the user themselves). */
+  async get({ em, actor }: ServiceContext, rawId: string | number): Promise<UserSummary> {
     const id = requireId(rawId);
     requireUserAccess(actor, id);
-    const user = await this.summaries.read(em, id);
-    if (!user) throw notFound('user');
-    return user;
+    return this.read(em, id);
   }
 
-  async get({ em, actor }: ServiceContext, rawId: string | number): Promise<User> {
-    const id = requireId(rawId);
-    requireUserAccess(actor, id);
-    const user = await em.findOne(User, id, { populate: ['clients'] });
-    if (!user) throw notFound('user');
-    return user;
-  }
-
-  async create(ctx: ServiceContext, data: CreateUserData): Promise<User> {
+  async create(ctx: ServiceContext, data: CreateUserData): Promise<UserSummary> {
     requireAdmin(ctx.actor);
     const problems = new FieldProblems();
     const name = problems.take('name', checkName(data.name));
@@ -165,10 +133,11 @@ export class UserService {
     const clientIds = problems.take('clientIds', checkIds(data.clientIds ?? []));
     const prefs = data.notificationPreferences == null ? {} : problems.take('notificationPreferences', checkNotificationPreferences(data.notificationPreferences));
     if (clientIds) await this.checkClientsExist(ctx.em, clientIds, problems);
-    if (!problems.empty) throw new ValidationError(problems.fields);
+    problems.throwIfAny();
     // Answer a taken email before paying for a hash; the unique index still decides a race.
     if (await ctx.em.count(User, { email: email! })) throw new DomainError('ALREADY_EXISTS', MESSAGES.emailTaken);
 
+    // Hashed before the transaction: nothing is held while bcrypt runs.
     const passwordHash = await this.passwords.hash(password!);
     const preferences: NotificationPreferences = { ...DEFAULT_NOTIFICATION_PREFERENCES, ...prefs };
     const id = await inTransaction(ctx.em, async (em) => {
@@ -185,51 +154,28 @@ export class UserService {
       await this.audit.record(em, ctx, { action: 'user.create', targetType: 'user', targetId: user.id, changes: diffFields({}, snapshot(user)) });
       return user.id;
     }, WRITE_VERDICTS);
-    return this.reload(ctx.em, id);
+    return this.read(ctx.em, id);
   }
 
-  async update(ctx: ServiceContext, rawId: string | number, data: UpdateUserData): Promise<User> {
+  async update(ctx: ServiceContext, rawId: string | number, data: UpdateUserData): Promise<UserSummary> {
     requireAdmin(ctx.actor);
     const id = requireId(rawId);
     const problems = new FieldProblems();
-    const name = data.name == null ? undefined : problems.take('name', checkName(data.name));
+    const profile = checkProfile(data, problems);
     const email = data.email == null ? undefined : problems.take('email', checkEmail(data.email));
-    const password = data.password == null ? undefined : problems.take('password', checkPassword(data.password));
     const roles = data.roles == null ? undefined : problems.take('roles', checkRoles(data.roles));
     const clientIds = data.clientIds == null ? undefined : problems.take('clientIds', checkIds(data.clientIds));
-    const prefs =
-      data.notificationPreferences == null ? undefined : problems.take('notificationPreferences', checkNotificationPreferences(data.notificationPreferences));
     if (clientIds) await this.checkClientsExist(ctx.em, clientIds, problems);
-    if (!problems.empty) throw new ValidationError(problems.fields);
-    if (!(await ctx.em.count(User, id))) throw notFound('user');
-    if (email !== undefined && (await ctx.em.count(User, { email, id: { $ne: id } }))) {
-      throw new DomainError('ALREADY_EXISTS', MESSAGES.emailTaken);
-    }
+    problems.throwIfAny();
 
-    const passwordHash = password === undefined ? undefined : await this.passwords.hash(password);
+    const passwordHash = profile.password === undefined ? undefined : await this.passwords.hash(profile.password);
     await inTransaction(ctx.em, async (em) => {
       if (roles !== undefined && !roles.includes('admin')) await assertAnotherAdmin(em, id);
-      const user = await em.findOne(User, id, { populate: ['clients'] });
-      if (!user) throw notFound('user');
-      const before = snapshot(user);
-      if (name !== undefined) user.name = name;
-      if (email !== undefined) user.email = email;
-      if (roles !== undefined) user.roles = roles;
-      if (prefs?.email !== undefined) user.notifyByEmail = prefs.email;
-      if (prefs?.ui !== undefined) user.notifyInUi = prefs.ui;
-      if (clientIds !== undefined) user.clients.set(clientIds.map((cid) => em.getReference(Client, cid)));
-      if (passwordHash !== undefined) {
-        user.passwordHash = passwordHash;
-        user.tokenVersion += 1; // revokes every token issued before
-      }
-      user.updatedAt = new Date();
-      await em.flush();
-      const changes = diffFields(before, snapshot(user));
-      if (passwordHash !== undefined) changes.password = 'changed';
-      await this.audit.record(em, ctx, { action: 'user.update', targetType: 'user', targetId: id, changes });
+      // A taken email is refused by the unique index (WRITE_VERDICTS), in this same unit of work.
+      await this.change(em, ctx, id, { ...profile, passwordHash, email, roles, clientIds });
     }, WRITE_VERDICTS);
     this.actors.changed([id]);
-    return this.reload(ctx.em, id);
+    return this.read(ctx.em, id);
   }
 
   async remove(ctx: ServiceContext, rawId: string | number): Promise<number> {
@@ -247,13 +193,10 @@ export class UserService {
   }
 
   /** Self-service for any signed-in user: name, notification preferences, password. */
-  async updateMe(ctx: ServiceContext, data: UpdateMeData): Promise<User> {
+  async updateMe(ctx: ServiceContext, data: UpdateMeData): Promise<UserSummary> {
     const me = requireUser(ctx.actor);
     const problems = new FieldProblems();
-    const name = data.name == null ? undefined : problems.take('name', checkName(data.name));
-    const prefs =
-      data.notificationPreferences == null ? undefined : problems.take('notificationPreferences', checkNotificationPreferences(data.notificationPreferences));
-    const password = data.password == null ? undefined : problems.take('password', checkPassword(data.password));
+    const profile = checkProfile(data, problems);
     if (data.password != null) {
       if (!data.currentPassword) {
         problems.add('currentPassword', 'is required to change the password');
@@ -264,28 +207,38 @@ export class UserService {
         if (!matches) problems.add('currentPassword', 'is incorrect');
       }
     }
-    if (!problems.empty) throw new ValidationError(problems.fields);
+    problems.throwIfAny();
 
-    const passwordHash = password === undefined ? undefined : await this.passwords.hash(password);
-    await inTransaction(ctx.em, async (em) => {
-      const user = await em.findOne(User, me.id, { populate: ['clients'] });
-      if (!user) throw notFound('user');
-      const before = snapshot(user);
-      if (name !== undefined) user.name = name;
-      if (prefs?.email !== undefined) user.notifyByEmail = prefs.email;
-      if (prefs?.ui !== undefined) user.notifyInUi = prefs.ui;
-      if (passwordHash !== undefined) {
-        user.passwordHash = passwordHash;
-        user.tokenVersion += 1;
-      }
-      user.updatedAt = new Date();
-      await em.flush();
-      const changes = diffFields(before, snapshot(user));
-      if (passwordHash !== undefined) changes.password = 'changed';
-      await this.audit.record(em, ctx, { action: 'user.update', targetType: 'user', targetId: me.id, changes });
-    }, WRITE_VERDICTS);
+    const passwordHash = profile.password === undefined ? undefined : await this.passwords.hash(profile.password);
+    await inTransaction(ctx.em, (em) => this.change(em, ctx, me.id, { ...profile, passwordHash }), WRITE_VERDICTS);
     this.actors.changed([me.id]);
-    return this.reload(ctx.em, me.id);
+    return this.read(ctx.em, me.id);
+  }
+
+  /**
+   * The step `update` and `updateMe` share, inside their transaction: the user's row with its access
+   * list, the changes applied, one flush, and the audit entry of what changed. A new password hash
+   * bumps the token version, which revokes every token issued before.
+   */
+  private async change(em: EntityManager, ctx: ServiceContext, id: number, change: UserChange): Promise<void> {
+    const user = await em.findOne(User, id, { populate: ['clients'] });
+    if (!user) throw notFound('user');
+    const before = snapshot(user);
+    if (change.name !== undefined) user.name = change.name;
+    if (change.email !== undefined) user.email = change.email;
+    if (change.roles !== undefined) user.roles = change.roles;
+    if (change.preferences?.email !== undefined) user.notifyByEmail = change.preferences.email;
+    if (change.preferences?.ui !== undefined) user.notifyInUi = change.preferences.ui;
+    if (change.clientIds !== undefined) user.clients.set(change.clientIds.map((cid) => em.getReference(Client, cid)));
+    if (change.passwordHash !== undefined) {
+      user.passwordHash = change.passwordHash;
+      user.tokenVersion += 1;
+    }
+    user.updatedAt = new Date();
+    await em.flush();
+    const changes = diffFields(before, snapshot(user));
+    if (change.passwordHash !== undefined) changes.password = 'changed';
+    await this.audit.record(em, ctx, { action: 'user.update', targetType: 'user', targetId: id, changes });
   }
 
   private async checkClientsExist(em: EntityManager, ids: readonly number[], problems: FieldProblems): Promise<void> {
@@ -296,30 +249,51 @@ export class UserService {
     if (missing.length > 0) problems.add('clientIds', `no client with id ${missing.join(', ')}`);
   }
 
-  private async reload(em: EntityManager, id: number): Promise<User> {
-    const user = await em.fork().findOne(User, id, { populate: ['clients'] });
+  /** The user as every read returns them (user-read-model.ts); NOT_FOUND when there is none. */
+  private async read(em: EntityManager, id: number): Promise<UserSummary> {
+    const user = await this.summaries.read(em, id);
     if (!user) throw notFound('user');
     return user;
   }
 }
 
+/** The fields a user and an admin may both change: name, notification preferences, password. */
+interface ProfileChange {
+  name?: string;
+  preferences?: Partial<NotificationPreferences>;
+  password?: string;
+}
+
+interface UserChange extends Omit<ProfileChange, 'password'> {
+  passwordHash?: string;
+  email?: string;
+  roles?: Role[];
+  clientIds?: number[];
+}
+
+/** The shared fields of an update, each problem added to `problems`; an omitted (null) field is left out. */
+function checkProfile(data: { name?: string | null; notificationPreferences?: unknown; password?: string | null }, problems: FieldProblems): ProfileChange {
+  return {
+    name: data.name == null ? undefined : problems.take('name', checkName(data.name)),
+    preferences: data.notificationPreferences == null ? undefined : problems.take('notificationPreferences', checkNotificationPreferences(data.notificationPreferences)),
+    password: data.password == null ? undefined : problems.take('password', checkPassword(data.password)),
+  };
+}
+
 /** The listing a query asks for, or BAD_USER_INPUT naming every bad argument. */
 function checkListing(query: ListUsersQuery): UserListing {
   const problems = new FieldProblems();
-  const { fields, page } = checkPage(query.skip ?? 0, query.limit ?? PAGE_LIMIT_DEFAULT);
-  for (const [field, problem] of Object.entries(fields)) problems.add(field, problem);
+  const page = checkPage(query, problems);
   const search = query.search == null ? '' : problems.take('search', checkSearch(query.search));
   const orderBy = query.orderBy ?? DEFAULT_USER_ORDER.field;
   if (!isUserOrderField(orderBy)) problems.add('orderBy', `must be one of ${USER_ORDER_FIELDS.join(', ')}`);
   const direction = query.direction ?? DEFAULT_USER_ORDER.direction;
   if (!isSortDirection(direction)) problems.add('direction', `must be one of ${SORT_DIRECTIONS.join(', ')}`);
-  const clientId = query.clientId == null ? null : parseId(query.clientId);
-  if (query.clientId != null && clientId === null) problems.add('clientId', 'must be a positive integer');
-  const after = query.after == null ? null : parseId(query.after);
-  if (query.after != null && after === null) problems.add('after', 'must be a positive integer');
+  const clientId = query.clientId == null ? null : (problems.take('clientId', checkId(query.clientId)) ?? null);
+  const after = query.after == null ? null : (problems.take('after', checkId(query.after)) ?? null);
   // A cursor is a position in the order by id: any other order would skip or repeat users.
   if (query.after != null && (orderBy !== 'id' || direction !== 'asc')) problems.add('after', 'pages by id, ascending: leave orderBy and direction out');
-  if (!problems.empty) throw new ValidationError(problems.fields);
+  problems.throwIfAny();
   return {
     search: search ?? '',
     clientId,

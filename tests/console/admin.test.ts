@@ -27,7 +27,7 @@ afterAll(async () => {
 
 const page = () => browser.page;
 beforeEach(({ task, onTestFailed }) => onTestFailed(() => browser.saveFailure(`admin ${task.name} attempt ${(task.result?.retryCount ?? 0) + 1}`)));
-const userByEmail = async (email: string) => (await server.app.services.users.list(server.system(), { search: email })).items.find((u) => u.email === email);
+const userByEmail = async (email: string) => (await server.services.users.list(server.system(), { search: email })).items.find((u) => u.email === email);
 
 describe('serving', () => {
   it('serves the console at / and for client-side routes, hashed assets for a year, without shadowing the API', async () => {
@@ -154,9 +154,9 @@ describe('users', () => {
 
     const stored = await userByEmail('grace@example.com');
     expect(stored!.roles.sort()).toEqual(['admin', 'user']);
-    expect(stored!.clients.getItems().map((c) => c.name).sort()).toEqual(['Acme Corp', 'Globex']);
+    expect(stored!.clients.map((c) => c.name).sort()).toEqual(['Acme Corp', 'Globex']);
     expect({ email: stored!.notifyByEmail, ui: stored!.notifyInUi }).toEqual({ email: false, ui: true });
-    expect((await server.app.services.users.list(server.system(), { search: 'grace@' })).total).toBe(1);
+    expect((await server.services.users.list(server.system(), { search: 'grace@' })).total).toBe(1);
     await screenshot(page(), 'desktop-user-detail');
   });
 
@@ -222,7 +222,7 @@ describe('users', () => {
     await visible(page().getByRole('status').getByText('Saved Grace B. Hopper'));
     const stored = await userByEmail('grace@example.com');
     expect(stored!.roles).toEqual(['user']);
-    expect(stored!.clients.getItems().map((c) => c.name).sort()).toEqual(['Acme Corp', 'Initech Europe']);
+    expect(stored!.clients.map((c) => c.name).sort()).toEqual(['Acme Corp', 'Initech Europe']);
   });
 
   // Retried once: now and then (1 run in 7 here, and once in CI) a click on a user's page is lost

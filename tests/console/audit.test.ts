@@ -174,7 +174,7 @@ describe('the audit log, as an admin', () => {
 
   it('pages through the log', async () => {
     // 25 entries a page: enough updates for a second one.
-    for (let i = 0; i < 26; i++) await server.app.services.clients.update(server.system(), (await makeClient(server, `Paged ${i}`)).id, { name: `Paged ${i} renamed` });
+    for (let i = 0; i < 26; i++) await server.services.clients.update(server.system(), (await makeClient(server, `Paged ${i}`)).id, { name: `Paged ${i} renamed` });
     await page().goto('/audit?action=client.update');
     await visible(page().getByText('1–25 of 26 entries'));
     await page().getByRole('link', { name: 'Next →' }).click();

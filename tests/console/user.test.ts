@@ -81,7 +81,7 @@ describe('a USER account', () => {
     await page().getByRole('button', { name: 'Save' }).click();
     await visible(page().getByRole('status').getByText('Your profile is saved'));
     expect(await page().getByTestId('signed-in-name').textContent()).toBe('Uma U. User');
-    const stored = await server.app.services.users.get(server.system(), user.id);
+    const stored = await server.services.users.get(server.system(), user.id);
     expect([stored.name, stored.notifyInUi, stored.notifyByEmail]).toEqual(['Uma U. User', false, true]);
   });
 
@@ -99,7 +99,7 @@ describe('a USER account', () => {
   });
 
   it('goes back to sign-in, saying why, when the session is revoked elsewhere', async () => {
-    await server.app.services.users.update(server.system(), user.id, { password: 'set by an admin meanwhile' });
+    await server.services.users.update(server.system(), user.id, { password: 'set by an admin meanwhile' });
     await page().getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Clients' }).click();
     await page().waitForURL(/\/sign-in/);
     await visible(page().getByText('Your session is no longer valid'));

@@ -6,7 +6,6 @@ import {
   checkIds,
   checkName,
   checkNotificationPreferences,
-  checkPage,
   checkPassword,
   checkRoles,
   checkSearch,
@@ -14,7 +13,7 @@ import {
   type Check,
 } from '../../server/domain/validation.js';
 
-/** The contract's validation rules (CONTRACT.md §1 Validation), as pure functions. */
+/** The API's validation rules (README: Using the API), as pure functions. */
 
 function valueOf<T>(check: Check<T>): T {
   if (!check.ok) throw new Error(`expected ok, got problem "${check.problem}"`);
@@ -276,29 +275,6 @@ describe('checkNotificationPreferences', () => {
   });
 });
 
-describe('checkPage', () => {
-  it('accepts skip 0 and limits 1 and 1000', () => {
-    expect(checkPage(0, 1)).toEqual({ fields: {}, page: { skip: 0, limit: 1 } });
-    expect(checkPage(0, 1000)).toEqual({ fields: {}, page: { skip: 0, limit: 1000 } });
-    expect(checkPage(5000, 100).fields).toEqual({});
-  });
-
-  it('refuses a negative or fractional skip', () => {
-    expect(Object.keys(checkPage(-1, 100).fields)).toEqual(['skip']);
-    expect(Object.keys(checkPage(0.5, 100).fields)).toEqual(['skip']);
-  });
-
-  it('refuses limits 0 and 1001', () => {
-    expect(Object.keys(checkPage(0, 0).fields)).toEqual(['limit']);
-    expect(Object.keys(checkPage(0, 1001).fields)).toEqual(['limit']);
-    expect(Object.keys(checkPage(0, 2.5).fields)).toEqual(['limit']);
-  });
-
-  it('names both when both are wrong', () => {
-    expect(Object.keys(checkPage(-1, 0).fields).sort()).toEqual(['limit', 'skip']);
-  });
-});
-
 describe('checkSearch', () => {
   it('trims the search text', () => {
     expect(valueOf(checkSearch('  ada  '))).toBe('ada');
@@ -321,5 +297,13 @@ describe('FieldProblems', () => {
     expect(problems.empty).toBe(false);
     expect(Object.keys(problems.fields).sort()).toEqual(['clientIds', 'email']);
     expect(problems.fields.email).not.toBe('second problem');
+  });
+
+  it('throws them all at once as BAD_USER_INPUT, and nothing when there is none', () => {
+    const problems = new FieldProblems();
+    expect(() => problems.throwIfAny()).not.toThrow();
+    problems.add('name', 'must not be empty');
+    problems.add('roles', 'must name at least one role');
+    expect(() => problems.throwIfAny()).toThrow(expect.objectContaining({ code: 'BAD_USER_INPUT', fields: { name: 'must not be empty', roles: 'must name at least one role' } }));
   });
 });

@@ -21,7 +21,7 @@ describe('signed-in users are kept in memory, and a change to them still takes e
     const me = () => server.gql('{ me { id } }', {}, token);
     await me();
     const cached = await server.countStatements(me);
-    server.app.services.actors.changed('all');
+    server.services.actors.changed('all');
     const uncached = await server.countStatements(me);
     expect(uncached).toBe(cached + 1);
   });
@@ -30,7 +30,7 @@ describe('signed-in users are kept in memory, and a change to them still takes e
     const admin = await makeAdmin(server);
     const token = await login(server, admin.email);
     expect(codeOf(await server.gql(USERS_TOTAL, {}, token))).toBe('OK');
-    expect(server.app.services.actors.size).toBeGreaterThan(0);
+    expect(server.services.actors.size).toBeGreaterThan(0);
 
     // Not through the services: only the database's notification can tell the cache.
     await server.db.database.orm.em.getConnection().execute(`update "users" set "roles" = '{user}' where "id" = ?`, [admin.id]);
@@ -55,7 +55,7 @@ describe('signed-in users are kept in memory, and a change to them still takes e
     const user = await makeUser(server);
     const token = await login(server, user.email);
     expect(codeOf(await server.gql('{ me { id } }', {}, token))).toBe('OK');
-    await server.app.services.users.update(server.system(), user.id, { password: 'a whole new password' });
+    await server.services.users.update(server.system(), user.id, { password: 'a whole new password' });
     expect(codeOf(await server.gql('{ me { id } }', {}, token))).toBe('UNAUTHENTICATED');
   });
 });
@@ -95,7 +95,7 @@ describe.skipIf(!onPostgres)('several server instances on one PostgreSQL databas
     await dba.connect();
     try {
       await dba.query(`select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and application_name = 'tracker-notifications'`);
-      await expect.poll(() => a.app.services.actors.active, { timeout: 2_000, interval: 5 }).toBe(false);
+      await expect.poll(() => a.services.actors.active, { timeout: 2_000, interval: 5 }).toBe(false);
       // A change whose notification nobody could hear: it must still take effect.
       await dba.query(`update "users" set "roles" = '{user}' where "id" = $1`, [admin.id]);
       expect(codeOf(await a.gql(USERS_TOTAL, {}, token))).toBe('FORBIDDEN');
@@ -104,11 +104,11 @@ describe.skipIf(!onPostgres)('several server instances on one PostgreSQL databas
     }
 
     // Reconnected: cached again, and notified again.
-    await expect.poll(() => a.app.services.actors.active, { timeout: 10_000, interval: 20 }).toBe(true);
+    await expect.poll(() => a.services.actors.active, { timeout: 10_000, interval: 20 }).toBe(true);
     const me = () => a.gql('{ me { id } }', {}, token);
     await me();
-    expect(a.app.services.actors.size).toBeGreaterThan(0);
-    await b.app.services.users.update(b.system(), admin.id, { roles: ['admin'] });
+    expect(a.services.actors.size).toBeGreaterThan(0);
+    await b.services.users.update(b.system(), admin.id, { roles: ['admin'] });
     await expect.poll(async () => codeOf(await a.gql(USERS_TOTAL, {}, token)), { timeout: 2_000, interval: 10 }).toBe('OK');
   });
 });

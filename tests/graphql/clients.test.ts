@@ -33,7 +33,7 @@ const codeOf = (res: Res) => res.errors?.[0]?.extensions.code;
 const ids = (list: { id: string }[]) => list.map((c) => c.id);
 
 async function clientCount(): Promise<number> {
-  return (await server.app.services.clients.list(server.system())).length;
+  return (await server.services.clients.list(server.system())).length;
 }
 
 describe('clients', () => {
@@ -45,7 +45,7 @@ describe('clients', () => {
     const res = await server.gql(CLIENTS, undefined, adminToken);
     expect(res.errors).toBeUndefined();
     const listed: { id: string; name: string }[] = res.data!.clients;
-    const everyClient = await server.app.services.clients.list(server.system());
+    const everyClient = await server.services.clients.list(server.system());
     expect(ids(listed)).toEqual(everyClient.map((c) => String(c.id)));
     const mine = listed.filter((c) => [zulu.id, alpha.id, mike.id].map(String).includes(c.id));
     expect(mine.map((c) => c.name)).toEqual([alpha.name, mike.name, zulu.name]);

@@ -111,7 +111,7 @@ describe('the session cookie', () => {
   it('stops working once the password changes, like the token it carries', async () => {
     const user = await makeUser(server);
     const { cookie } = await signIn(user.email);
-    await server.app.services.users.update(server.system(), user.id, { password: 'another long passphrase' });
+    await server.services.users.update(server.system(), user.id, { password: 'another long passphrase' });
     const res = await post(ME, {}, { cookie });
     expect(res.body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
     expect(res.body.errors[0].message).toMatch(/no longer valid/);

@@ -89,7 +89,7 @@ describe('users ordering', () => {
   });
 
   it('is checked by the service too, for callers other than GraphQL', async () => {
-    await expect(server.app.services.users.list(server.system(), { orderBy: 'passwordHash' })).rejects.toMatchObject({
+    await expect(server.services.users.list(server.system(), { orderBy: 'passwordHash' })).rejects.toMatchObject({
       code: 'BAD_USER_INPUT',
       fields: { orderBy: expect.any(String) },
     });

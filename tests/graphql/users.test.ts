@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_PASSWORD, login, makeAdmin, makeClient, makeUser, signedIn } from '../support/factories.js';
 import { startTestServer, type GraphQLResponse, type TestServer } from '../support/server.js';
 import { userActor } from '../../server/domain/actor.js';
-import { serviceContext } from '../../server/services/scoped-context.js';
 
 /**
  * The users API of CONTRACT.md §1, spoken over HTTP: paging and search, reading one user,
@@ -77,7 +76,7 @@ async function listUsers(variables: Record<string, unknown> = {}, token = adminT
 }
 /** How many users exist, straight from the database. */
 async function countUsers(): Promise<number> {
-  return (await server.app.services.users.list(server.system(), { limit: 1 })).total;
+  return (await server.services.users.list(server.system(), { limit: 1 })).total;
 }
 /** A user as stored, read as an admin over the API. */
 async function storedUser(id: string | number): Promise<UserJson> {
@@ -331,8 +330,8 @@ describe('user query', () => {
 
   it('reads the users that callers ask for at the same moment in one statement', async () => {
     const users = await Promise.all(Array.from({ length: 5 }, () => makeUser(server)));
-    const asAdmin = () => serviceContext(server.db.database.orm.em.fork(), userActor(Number(adminId), 'admin@example.com', ['admin'], []));
-    const read = (id: number) => server.app.services.users.getSummary(asAdmin(), id).then((u) => u.email, (e: Error) => e.message);
+    const asAdmin = () => server.services.context(userActor(Number(adminId), 'admin@example.com', ['admin'], []));
+    const read = (id: number) => server.services.users.get(asAdmin(), id).then((u) => u.email, (e: Error) => e.message);
     let emails: string[] = [];
     const statements = await server.countStatements(async () => {
       emails = await Promise.all([...users.map((u) => read(u.id)), read(users[0]!.id), read(987654)]);

@@ -22,7 +22,7 @@ describe('the users total, kept by the database instead of counted for every pag
     expect(before).toBe(await counted());
     const made = await Promise.all(Array.from({ length: 8 }, () => makeUser(server)));
     expect(await shown()).toBe(before + 8);
-    await Promise.all(made.slice(0, 5).map((user) => server.app.services.users.remove(server.system(), user.id)));
+    await Promise.all(made.slice(0, 5).map((user) => server.services.users.remove(server.system(), user.id)));
     expect(await shown()).toBe(before + 3);
     // Several rows in one statement, as an operator's script in psql might.
     await server.db.database.orm.em.getConnection().execute(`delete from "users" where "id" in (${made.slice(5).map((u) => u.id).join(', ')})`);

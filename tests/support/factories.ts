@@ -1,5 +1,5 @@
 import type { Client } from '../../server/entities/client.entity.js';
-import type { User } from '../../server/entities/user.entity.js';
+import type { UserSummary } from '../../server/services/user-read-model.js';
 import type { CreateUserData } from '../../server/services/user.service.js';
 import type { TestServer } from './server.js';
 
@@ -9,9 +9,9 @@ const next = () => `${process.pid}-${++sequence}`;
 export const DEFAULT_PASSWORD = 'correct horse battery';
 
 /** A user made through the service as the system would (as the CLI does), with unique defaults. */
-export async function makeUser(server: TestServer, overrides: Partial<CreateUserData> = {}): Promise<User> {
+export async function makeUser(server: TestServer, overrides: Partial<CreateUserData> = {}): Promise<UserSummary> {
   const n = next();
-  return server.app.services.users.create(server.system(), {
+  return server.services.users.create(server.system(), {
     name: `User ${n}`,
     email: `user-${n}@example.com`,
     password: DEFAULT_PASSWORD,
@@ -22,7 +22,7 @@ export async function makeUser(server: TestServer, overrides: Partial<CreateUser
 export const makeAdmin = (server: TestServer, overrides: Partial<CreateUserData> = {}) => makeUser(server, { roles: ['admin'], ...overrides });
 
 export async function makeClient(server: TestServer, name = `Client ${next()}`): Promise<Client> {
-  return server.app.services.clients.create(server.system(), { name });
+  return server.services.clients.create(server.system(), { name });
 }
 
 /** Logs in over the API and returns the token; fails the test when login fails. */
@@ -36,7 +36,7 @@ export async function login(server: TestServer, email: string, password = DEFAUL
 }
 
 /** A signed-in account of each kind, ready for access-rule tests. */
-export async function signedIn(server: TestServer, overrides: Partial<CreateUserData> = {}): Promise<{ user: User; token: string }> {
+export async function signedIn(server: TestServer, overrides: Partial<CreateUserData> = {}): Promise<{ user: UserSummary; token: string }> {
   const user = await makeUser(server, overrides);
   return { user, token: await login(server, user.email) };
 }

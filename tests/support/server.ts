@@ -1,14 +1,13 @@
 import { createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 import type { GraphQLSchema } from 'graphql';
 import { expect, vi } from 'vitest';
-import { createApp, type App } from '../../server/app.js';
+import { openDatabase } from '../../server/db/database.js';
 import { systemActor } from '../../server/domain/actor.js';
 import { startHttpServer, type RunningServer } from '../../server/http.js';
 import { silentLogger, type Logger } from '../../server/logger.js';
+import type { ServiceContext } from '../../server/services/context.js';
+import { createServices, type Services } from '../../server/services/index.js';
 import type { ThrottleLimits } from '../../server/services/login-throttle.js';
-import { serviceContext } from '../../server/services/scoped-context.js';
-import type { ServiceContext } from '../../server/services/service-context.js';
-import { openDatabase } from '../../server/db/database.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 
 /** The lowest bcrypt cost: the tests check behaviour, not hashing strength. */
@@ -22,7 +21,7 @@ export interface GraphQLResponse<T = Record<string, any>> {
 
 export interface TestServer {
   readonly url: string;
-  readonly app: App;
+  readonly services: Services;
   readonly db: TestDatabase;
   /** POST a GraphQL document to /graphql, with a bearer token when given. */
   gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, token?: string): Promise<GraphQLResponse<T>>;
@@ -50,23 +49,26 @@ export interface TestServerOptions {
 /** The real HTTP server and app on a fresh database, listening on a free loopback port. */
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const db = options.joinDatabase ? await joinPostgresDatabase(options.joinDatabase) : await createTestDatabase();
-  const app = createApp(
-    db.database,
-    {
-      jwtKey: options.jwtKey ?? createSecretKey(randomBytes(32)),
-      jwtExpiresInSeconds: options.jwtExpiresInSeconds ?? 3600,
-      bcryptRounds: options.bcryptRounds ?? TEST_BCRYPT_ROUNDS,
-      publicUrl: 'http://console.test',
-      onEmailQueued: options.onEmailQueued,
-      loginLimits: options.loginLimits,
-    },
-    options.schema,
-  );
+  const services = createServices(db.database, {
+    tokens: { key: options.jwtKey ?? createSecretKey(randomBytes(32)), expiresInSeconds: options.jwtExpiresInSeconds ?? 3600 },
+    bcryptRounds: options.bcryptRounds ?? TEST_BCRYPT_ROUNDS,
+    publicUrl: 'http://console.test',
+    onEmailQueued: options.onEmailQueued,
+    loginLimits: options.loginLimits,
+    actorCache: {},
+  });
   let running: RunningServer;
   try {
     // As in production a moment after start: signed-in users are cached, kept current by NOTIFY.
-    await vi.waitFor(() => expect(app.services.actors.active, 'the actor cache receives notifications').toBe(true), { timeout: 10_000, interval: 10 });
-    running = await startHttpServer(app, { host: '127.0.0.1', port: 0, production: options.production ?? false, logger: options.logger ?? silentLogger, acceptGraceMs: 0 });
+    await vi.waitFor(() => expect(services.actors.active, 'the actor cache receives notifications').toBe(true), { timeout: 10_000, interval: 10 });
+    running = await startHttpServer(services, db.database, {
+      host: '127.0.0.1',
+      port: 0,
+      production: options.production ?? false,
+      logger: options.logger ?? silentLogger,
+      acceptGraceMs: 0,
+      schema: options.schema,
+    });
   } catch (error) {
     await db.drop();
     throw error;
@@ -74,7 +76,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const knex = db.database.orm.em.getConnection().getKnex();
   return {
     url: running.url,
-    app,
+    services,
     db,
     async gql(query, variables, token) {
       const response = await fetch(`${running.url}/graphql`, {
@@ -85,7 +87,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       const body = (await response.json()) as { data?: any; errors?: any };
       return { status: response.status, data: body.data, errors: body.errors };
     },
-    system: () => serviceContext(db.database.orm.em.fork(), systemActor('cli')),
+    system: () => services.context(systemActor('cli')),
     async countStatements(work) {
       let count = 0;
       const listener = () => void count++;

@@ -11,9 +11,9 @@ import {
   type GraphQLField,
 } from 'graphql';
 import { canAccessClient, canReadUser, hasRole, isSignedIn } from '../../domain/access.js';
-import { DomainError, MESSAGES, ValidationError } from '../../domain/errors.js';
+import { DomainError, MESSAGES, clientNotOnList, roleRequired } from '../../domain/errors.js';
 import { isRole, type Role } from '../../domain/roles.js';
-import { parseId } from '../../domain/validation.js';
+import { requireId } from '../../domain/validation.js';
 import type { RequestContext } from '../context.js';
 
 /**
@@ -136,15 +136,14 @@ function enforce(rule: AccessRule, args: Record<string, unknown>, context: Reque
         const id = idArgument(args, rule.orSelf);
         if (canReadUser(actor, id)) return;
       }
-      const alternative = rule.orSelf === undefined ? '' : ', or must be your own account';
-      throw new DomainError('FORBIDDEN', `This requires the ${rule.role.toUpperCase()} role${alternative}`);
+      throw roleRequired(rule.role, rule.orSelf !== undefined);
     }
     case 'clientScope': {
       if (rule.arg === undefined) return;
       // An optional argument left out (tickets without clientId) asks for nothing to check here.
       if (valueAt(args, rule.arg) == null) return;
       const id = idArgument(args, rule.arg);
-      if (!canAccessClient(actor, id)) throw new DomainError('FORBIDDEN', `Client ${id} is not on your client access list`);
+      if (!canAccessClient(actor, id)) throw clientNotOnList(id);
       return;
     }
     default: {
@@ -157,9 +156,7 @@ function enforce(rule: AccessRule, args: Record<string, unknown>, context: Reque
 /** The id at a dotted argument path, or BAD_USER_INPUT naming the argument's last segment. */
 function idArgument(args: Record<string, unknown>, path: string): number {
   const value = valueAt(args, path);
-  const id = typeof value === 'string' || typeof value === 'number' ? parseId(value) : null;
-  if (id === null) throw new ValidationError({ [path.split('.').pop()!]: 'must be a positive integer' });
-  return id;
+  return requireId(typeof value === 'string' || typeof value === 'number' ? value : '', path.split('.').pop());
 }
 
 function valueAt(args: Record<string, unknown>, path: string): unknown {

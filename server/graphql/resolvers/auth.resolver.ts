@@ -10,7 +10,7 @@ export class AuthResolver {
   })
   @Directive('@public')
   async login(@Args(() => LoginArgs) { email, password }: LoginArgs, @Ctx() ctx: RequestContext): Promise<AuthPayloadView> {
-    const result = await ctx.services.auth.login(ctx.em, { email, password, source: ctx.source, channel: ctx.channel });
+    const result = await ctx.services.auth.login(ctx, { email, password });
     ctx.session.begin(result.token, result.expiresAt);
     return { token: result.token, expiresAt: result.expiresAt, user: toUserView(result.user) };
   }

@@ -1,6 +1,7 @@
 import { Args, ArgsType, Ctx, Directive, Field, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 import type { RequestContext } from '../context.js';
-import { NotificationPageView, NotificationView, toNotificationView } from '../types/ticket.type.js';
+import { PAGE_LIMIT_DEFAULT } from '../../domain/page.js';
+import { NotificationPageView, NotificationView, toNotificationView } from '../types/notification.type.js';
 
 @ArgsType()
 class NotificationsArgs {
@@ -10,7 +11,7 @@ class NotificationsArgs {
   @Field(() => Int, { nullable: true, defaultValue: 0 })
   skip!: number;
 
-  @Field(() => Int, { nullable: true, defaultValue: 100 })
+  @Field(() => Int, { nullable: true, defaultValue: PAGE_LIMIT_DEFAULT })
   limit!: number;
 }
 

@@ -11,7 +11,7 @@ export class UserResolver {
   @Query(() => UserView, { description: 'The signed-in user.' })
   @Directive('@authenticated')
   async me(@Ctx() ctx: RequestContext): Promise<UserView> {
-    return toUserView(await ctx.services.users.getSummary(ctx, requireUser(ctx.actor).id));
+    return toUserView(await ctx.services.users.get(ctx, requireUser(ctx.actor).id));
   }
 
   @Query(() => UserPageView, {
@@ -19,7 +19,7 @@ export class UserResolver {
   })
   @Directive('@hasRole(role: ADMIN)')
   async users(@Ctx() ctx: RequestContext, @Args(() => UsersArgs) { skip, limit, search, orderBy, direction, clientId, after }: UsersArgs): Promise<UserPageView> {
-    const page = await ctx.services.users.listSummaries(ctx, {
+    const page = await ctx.services.users.list(ctx, {
       skip,
       limit,
       search,
@@ -34,7 +34,7 @@ export class UserResolver {
   @Query(() => UserView)
   @Directive('@hasRole(role: ADMIN, orSelf: "id")')
   async user(@Ctx() ctx: RequestContext, @Args(() => IdArgs) { id }: IdArgs): Promise<UserView> {
-    return toUserView(await ctx.services.users.getSummary(ctx, id));
+    return toUserView(await ctx.services.users.get(ctx, id));
   }
 
   @Mutation(() => UserView)

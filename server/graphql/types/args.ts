@@ -1,9 +1,10 @@
 import { ArgsType, Field, ID, Int } from 'type-graphql';
+import { PAGE_LIMIT_DEFAULT } from '../../domain/page.js';
 import { ClientInput } from './client.type.js';
 import { UpdateUserInput } from './user.inputs.js';
 import { SortDirectionValue, UserOrderByValue } from './user-order.type.js';
 
-// Argument lists as classes keep the contract's argument order in the schema.
+// Argument lists as classes keep the documented argument order in the schema (schema.graphql).
 
 @ArgsType()
 export class IdArgs {
@@ -25,7 +26,7 @@ export class UsersArgs {
   @Field(() => Int, { nullable: true, defaultValue: 0 })
   skip!: number;
 
-  @Field(() => Int, { nullable: true, defaultValue: 100 })
+  @Field(() => Int, { nullable: true, defaultValue: PAGE_LIMIT_DEFAULT })
   limit!: number;
 
   @Field(() => String, { nullable: true })

@@ -1,4 +1,5 @@
 import { GraphQLJSONObject } from 'graphql-scalars';
+import { PAGE_LIMIT_DEFAULT } from '../../domain/page.js';
 import { ArgsType, Field, ID, Int, ObjectType } from 'type-graphql';
 import type { AuditEvent } from '../../entities/audit-event.entity.js';
 import { PageOf } from './page.type.js';
@@ -62,7 +63,7 @@ export class AuditLogArgs {
   @Field(() => Int, { nullable: true, defaultValue: 0 })
   skip!: number;
 
-  @Field(() => Int, { nullable: true, defaultValue: 100 })
+  @Field(() => Int, { nullable: true, defaultValue: PAGE_LIMIT_DEFAULT })
   limit!: number;
 }
 

@@ -1,5 +1,5 @@
 import { Field, ID, InputType, ObjectType } from 'type-graphql';
-import type { Client } from '../../entities/client.entity.js';
+import type { ClientSummary } from '../../services/user-read-model.js';
 
 @ObjectType('Client', { description: 'A customer account: the data of the tracker belongs to clients.' })
 export class ClientView {
@@ -22,6 +22,7 @@ export class ClientInput {
   name!: string;
 }
 
-export function toClientView(client: Client): ClientView {
+/** A client entity or a client of a user's access list: the same four fields. */
+export function toClientView(client: ClientSummary): ClientView {
   return { id: String(client.id), name: client.name, createdAt: client.createdAt, updatedAt: client.updatedAt };
 }

@@ -1,12 +1,8 @@
-import { wrap } from '@mikro-orm/core';
-import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { canAccessClient, clientScope } from '../../domain/access.js';
-import type { Actor } from '../../domain/actor.js';
-import type { Notification } from '../../entities/notification.entity.js';
+import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import type { Ticket } from '../../entities/ticket.entity.js';
 import { ClientView, toClientView } from './client.type.js';
-import { UserView, toUserView } from './user.type.js';
 import { PageOf } from './page.type.js';
+import { UserView } from './user.type.js';
 
 export enum TicketStatusValue {
   OPEN = 'OPEN',
@@ -33,8 +29,12 @@ export class TicketView {
   @Field(() => TicketStatusValue)
   status!: TicketStatusValue;
 
+  // Resolved by TicketResolver.createdBy, as every read of a user is (from createdById).
   @Field(() => UserView, { nullable: true, description: 'Null once that user is deleted.' })
-  createdBy!: UserView | null;
+  createdBy?: UserView | null;
+
+  /** Not in the schema: whom createdBy reads. */
+  createdById!: number | null;
 
   @Field(() => Date)
   createdAt!: Date;
@@ -70,52 +70,17 @@ export class UpdateTicketInput {
   status?: TicketStatusValue | null;
 }
 
-@ObjectType('Notification')
-export class NotificationView {
-  @Field(() => ID)
-  id!: string;
-
-  @Field(() => String)
-  message!: string;
-
-  @Field(() => TicketView, { nullable: true, description: 'Null once the ticket is deleted, or no longer visible to you.' })
-  ticket!: TicketView | null;
-
-  @Field(() => Date)
-  createdAt!: Date;
-
-  @Field(() => Date, { nullable: true })
-  readAt!: Date | null;
-}
-
-@ObjectType('NotificationPage')
-export class NotificationPageView extends PageOf(NotificationView) {
-  @Field(() => Int, { description: 'How many of your notifications are unread, over all pages.' })
-  unread!: number;
-}
-
-/** A ticket as `viewer` may see it: its creator's client list only within the viewer's scope. */
-export function toTicketView(ticket: Ticket, viewer: Actor): TicketView {
+export function toTicketView(ticket: Ticket): TicketView {
   return {
     id: String(ticket.id),
     client: toClientView(ticket.client),
     title: ticket.title,
     description: ticket.description,
     status: ticket.status as TicketStatusValue,
-    createdBy: ticket.createdBy ? toUserView(ticket.createdBy, clientScope(viewer)) : null,
+    createdById: ticket.createdBy?.id ?? null,
     createdAt: ticket.createdAt,
     updatedAt: ticket.updatedAt,
   };
 }
 
-export function toNotificationView(notification: Notification, viewer: Actor): NotificationView {
-  const ticket = notification.ticket;
-  return {
-    id: String(notification.id),
-    message: notification.message,
-    // A ticket of a client the viewer has since lost access to is not shown (nor one left unloaded).
-    ticket: ticket && wrap(ticket).isInitialized() && canAccessClient(viewer, ticket.client.id) ? toTicketView(ticket, viewer) : null,
-    createdAt: notification.createdAt,
-    readAt: notification.readAt ?? null,
-  };
-}
+

@@ -1,6 +1,5 @@
 import { Field, ID, ObjectType } from 'type-graphql';
 import type { ClientScope } from '../../domain/access.js';
-import type { User } from '../../entities/user.entity.js';
 import type { UserSummary } from '../../services/user-read-model.js';
 import { ClientView, toClientView } from './client.type.js';
 import { NotificationPreferencesView } from './notification-preferences.type.js';
@@ -53,25 +52,21 @@ export class AuthPayloadView {
 }
 
 /**
- * The API's view of a user (an entity, or the read model's plain data): never the hash or the token
- * version. The access list comes loaded.
+ * The API's view of a user as every read returns them (user-read-model.ts): never the hash or the
+ * token version. The access list is ordered by id.
  * With a viewer's scope, clients outside it are left out: a client the viewer may not access is
  * never named to them, not even on a colleague's list (a ticket's createdBy).
  */
-export function toUserView(user: User | UserSummary, viewerScope: ClientScope = { all: true }): UserView {
-  const clients = Array.isArray(user.clients) ? user.clients : user.clients.getItems();
+export function toUserView(user: UserSummary, viewerScope: ClientScope = { all: true }): UserView {
   return {
     id: String(user.id),
     name: user.name,
     email: user.email,
     roles: user.roles.map(toRoleValue),
-    clients: clients
-      .filter((client) => viewerScope.all || viewerScope.clientIds.includes(client.id))
-      .map(toClientView)
-      .sort((a, b) => Number(a.id) - Number(b.id)),
+    clients: user.clients.filter((client) => viewerScope.all || viewerScope.clientIds.includes(client.id)).map(toClientView),
     notificationPreferences: { email: user.notifyByEmail, ui: user.notifyInUi },
     createdAt: user.createdAt,
     updatedAt: user.updatedAt,
-    lastLoginAt: user.lastLoginAt ?? null,
+    lastLoginAt: user.lastLoginAt,
   };
 }

@@ -1,0 +1,54 @@
+import type { Page } from '../server/domain/page.js';
+import type { Role } from '../server/domain/roles.js';
+import type { Wire } from '../server/operator/operations.js';
+import type { ClientSummary, UserSummary } from '../server/services/user-read-model.js';
+
+/**
+ * What the operator CLI prints with --json (README: Operator CLI): ids as numbers, roles in lower
+ * case, times as ISO strings. `clients` (with names) is for the readable output only and is not
+ * printed in JSON.
+ */
+export interface UserRecord {
+  id: number;
+  name: string;
+  email: string;
+  roles: Role[];
+  clientIds: number[];
+  notificationPreferences: { email: boolean; ui: boolean };
+  createdAt: string;
+  updatedAt: string;
+  lastLoginAt: string | null;
+  clients: { id: number; name: string }[];
+}
+
+export type ClientRecord = Wire<ClientSummary>;
+
+export type UserPageRecord = Page<UserRecord>;
+
+export function toUserRecord(user: Wire<UserSummary>): UserRecord {
+  const clients = user.clients.map((c) => ({ id: c.id, name: c.name })).sort((a, b) => a.id - b.id);
+  return {
+    id: user.id,
+    name: user.name,
+    email: user.email,
+    roles: [...user.roles],
+    clientIds: clients.map((c) => c.id),
+    notificationPreferences: { email: user.notifyByEmail, ui: user.notifyInUi },
+    createdAt: user.createdAt,
+    updatedAt: user.updatedAt,
+    lastLoginAt: user.lastLoginAt,
+    clients,
+  };
+}
+
+export function toUserPageRecord(page: Wire<Page<UserSummary>>): UserPageRecord {
+  return { ...page, items: page.items.map(toUserRecord) };
+}
+
+/** The contract's JSON of a user: the record without the readable client names. */
+export function userJson(user: UserRecord): Omit<UserRecord, 'clients'> {
+  const { clients: _names, ...json } = user;
+  return json;
+}
+
+export const userPageJson = (page: UserPageRecord) => ({ items: page.items.map(userJson), total: page.total, skip: page.skip, limit: page.limit });

@@ -1,0 +1,30 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { clientScope } from '../domain/access.js';
+import type { Actor } from '../domain/actor.js';
+import type { AuditChannel } from '../domain/audit.js';
+import { CLIENT_SCOPE_FILTER } from '../entities/ticket.entity.js';
+
+/**
+ * What every service method receives first: the unit of work (a fork of the EntityManager for
+ * this request or command) and who is acting.
+ */
+export interface ServiceContext {
+  readonly em: EntityManager;
+  readonly actor: Actor;
+  /** Where the request came from, for the audit log: the API, the console, or the CLI. */
+  readonly channel?: AuditChannel;
+  /** The caller's network address, when there is one. */
+  readonly sourceAddress?: string | null;
+}
+
+export type ContextExtras = Pick<ServiceContext, 'channel' | 'sourceAddress'>;
+
+/**
+ * The one way to make a unit of work for an actor: binds the actor's client scope to the
+ * EntityManager's data-layer filter, so client-owned rows outside it cannot be read through this
+ * unit of work (nor its forks), whatever a resolver or service forgets to check.
+ */
+export function serviceContext(em: EntityManager, actor: Actor, extras: ContextExtras = {}): ServiceContext {
+  em.setFilterParams(CLIENT_SCOPE_FILTER, clientScope(actor));
+  return { em, actor, ...extras };
+}
