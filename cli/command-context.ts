@@ -9,7 +9,7 @@ import { openRuntime, type OperatorRuntime } from './runtime.js';
 
 /** What every command gets: a way to run against the database, and the shared argument rules. */
 export interface CommandContext {
-  /** Runs a command's work, then prints any failure as one `Error:` line with the contract's exit code. */
+  /** Runs a command's work, then prints any failure as one `Error:` line with its exit code (exitCodeFor). */
   execute(work: (runtime: OperatorRuntime, io: Io) => Promise<void>): Promise<void>;
   /** --password or --password-stdin (one trailing newline dropped). */
   password(argv: { password?: string; 'password-stdin'?: boolean }, required: boolean): Promise<string | undefined>;
@@ -48,10 +48,10 @@ export function createCommandContext(io: Io, env: NodeJS.ProcessEnv): CommandCon
   return context;
 }
 
-/** The one line an operator sees, and the exit code scripts branch on (CONTRACT.md §2). */
+/** The one line an operator sees, and the exit code scripts branch on (cli/output.ts, README: Operator CLI). */
 function describe(error: unknown, env: NodeJS.ProcessEnv): { message: string; code: number } {
   if (error instanceof CliUsageError) return { message: error.message, code: 1 };
-  if (error instanceof ConfigError) return { message: error.message.replace(/\n\s*-\s*/g, ' ').replace(':', ':'), code: 1 };
+  if (error instanceof ConfigError) return { message: error.message.replace(/\n\s*-\s*/g, ' '), code: 1 };
   if (error instanceof DataDirLockedError) return { message: error.message, code: 5 };
   if (error instanceof DatabaseUnavailableError) {
     const url = readEnvironment(env).DATABASE_URL;

@@ -24,7 +24,6 @@ export function callControlServer<K extends OperationName>(path: string, op: K, 
     socket.setEncoding('utf8');
     socket.on('connect', () => {
       connected = true;
-      timer.refresh();
       clearTimeout(timer);
       setTimeout(() => socket.destroy(new Error('The server did not answer the operator command in time')), ANSWER_TIMEOUT_MS).unref();
       socket.write(`${JSON.stringify({ op, payload })}\n`);

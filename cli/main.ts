@@ -1,5 +1,5 @@
 /**
- * The operator CLI: `./scripts/user …` and `./scripts/client …` (CONTRACT.md §2). It runs the same
+ * The operator CLI: `./scripts/user …`, `./scripts/client …` and `./scripts/audit …` (README: Operator CLI). It runs the same
  * services as the API, in this process, as the system actor: no server needs to be running. While
  * the server holds the embedded database, the commands run through it instead (cli/runtime.ts).
  */

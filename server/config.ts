@@ -35,7 +35,7 @@ export const JWT_SECRET_MIN_LENGTH = 32;
 
 /**
  * The environment as the process sees it, with `.env` in the repository root filling the gaps
- * (the environment wins, CONTRACT.md §3).
+ * (the environment wins; README: Configuration, .env.example).
  */
 export function readEnvironment(env: NodeJS.ProcessEnv = process.env, root = ROOT_DIR): NodeJS.ProcessEnv {
   const file = resolve(root, '.env');

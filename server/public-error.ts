@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { isConnectionFailure } from './db/connection-errors.js';
 import { MESSAGES, isDomainError, type ErrorCode } from './domain/errors.js';
 
-/** An error as it may be shown to a caller: a contract code, a message for people, safe details. */
+/** An error as it may be shown to a caller: an error code (domain/errors.ts), a message for people, safe details. */
 export interface PublicError {
   code: ErrorCode;
   message: string;

@@ -6,7 +6,7 @@ import { ormOptions } from '../../mikro-orm.config.js';
 import { MIGRATIONS } from '../migrations/index.js';
 import { DataDirLock } from './data-dir-lock.js';
 import { DatabaseUnavailableError, isConnectionFailure } from './connection-errors.js';
-import { listenEmbedded, listenPostgres, type NotificationHandlers, type Subscription } from './notifications.js';
+import { listenEmbedded, listenPostgres, type NotificationHandlers, type Subscription } from './listen.js';
 
 /** Where the data lives: a PostgreSQL server, the embedded database in a directory, or memory (tests). */
 export type DatabaseSource =

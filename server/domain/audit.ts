@@ -1,4 +1,4 @@
-/** What the audit log records (CONTRACT.md leaves the names to us; scripts filter on them). */
+/** What the audit log records (README: Security, Audit log): names that scripts filter on, so they stay. */
 export const AUDIT_ACTIONS = [
   'user.create',
   'user.update',

@@ -1,4 +1,4 @@
-/** Tickets: the tracked records. Each belongs to one client (CONTRACT.md §6). */
+/** Tickets: the tracked records. Each belongs to one client (README: Tickets and notifications). */
 export const TICKET_STATUSES = ['OPEN', 'IN_PROGRESS', 'DONE'] as const;
 export type TicketStatus = (typeof TICKET_STATUSES)[number];
 

@@ -167,7 +167,7 @@ export class TicketService {
 
   /**
    * The ticket if the caller may see it. Not visible: NOT_FOUND when no such ticket exists at all,
-   * FORBIDDEN when it belongs to a client outside the caller's list (the contract's distinction;
+   * FORBIDDEN when it belongs to a client outside the caller's list (a distinction the API documents;
    * the existence check is the one deliberate look past the scope filter).
    */
   private async findVisible(ctx: ServiceContext, id: number): Promise<Ticket> {
