@@ -110,6 +110,36 @@ export async function expectNoHorizontalOverflow(page: Page): Promise<void> {
   expect(scrollWidth).toBeLessThanOrEqual(clientWidth);
 }
 
+/**
+ * Holds the page's animation frames until `release()`: a busy device whose next frame comes late
+ * while clicks and keys still arrive. Only the page's own callbacks wait (Playwright's checks run
+ * in a world of their own). `release()` puts requestAnimationFrame back, runs what was held in the
+ * next real frame and returns once it has run.
+ */
+export async function holdAnimationFrames(page: Page): Promise<{ release(): Promise<void> }> {
+  await page.evaluate(() => {
+    const w = window as Window & { heldFrames?: { callbacks: FrameRequestCallback[]; real: typeof requestAnimationFrame } };
+    const callbacks: FrameRequestCallback[] = [];
+    w.heldFrames = { callbacks, real: w.requestAnimationFrame.bind(w) };
+    w.requestAnimationFrame = (callback) => callbacks.push(callback);
+  });
+  return {
+    release: () =>
+      page.evaluate(
+        () =>
+          new Promise<void>((resolve) => {
+            const w = window as Window & { heldFrames?: { callbacks: FrameRequestCallback[]; real: typeof requestAnimationFrame } };
+            const { callbacks, real } = w.heldFrames!;
+            w.requestAnimationFrame = real;
+            real((time) => {
+              for (const callback of callbacks.splice(0)) callback(time);
+              resolve();
+            });
+          }),
+      ),
+  };
+}
+
 /** Waits until the locator is visible (a failed wait fails the test with the locator's name). */
 export async function visible(locator: Locator): Promise<Locator> {
   await locator.waitFor({ state: 'visible' });
