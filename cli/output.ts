@@ -1,6 +1,6 @@
 import { assertNever } from '../server/domain/access.js';
 import type { ErrorCode } from '../server/domain/errors.js';
-import type { ClientRecord, UserPageRecord, UserRecord } from './records.js';
+import type { ClientRecord, SessionRecord, UserPageRecord, UserRecord } from './records.js';
 
 /** Where a command writes: the process's streams, or buffers in tests. */
 export interface Io {
@@ -56,6 +56,8 @@ const FLAG_FOR_FIELD: Record<string, string> = {
   password: '--password',
   roles: '--roles',
   id: 'id',
+  userId: 'user_id',
+  address: '--address',
   skip: '--skip',
   limit: '--limit',
   search: '--search',
@@ -106,6 +108,12 @@ export function userTable(page: UserPageRecord): string {
   const rows = page.items.map((u) => [String(u.id), u.name, u.email, u.roles.join(','), u.clientIds.join(',') || '-']);
   const shown = page.items.length === 0 ? 'No users' : `Users ${page.skip + 1}-${page.skip + page.items.length}`;
   return `${table(['ID', 'NAME', 'EMAIL', 'ROLES', 'CLIENTS'], rows)}${shown} of ${page.total} (skip ${page.skip}, limit ${page.limit})\n`;
+}
+
+export function sessionTable(sessions: SessionRecord[]): string {
+  const time = (iso: string) => iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+  const rows = sessions.map((s) => [String(s.id), time(s.createdAt), time(s.lastSeenAt), time(s.expiresAt), s.address ?? '-', s.userAgent ?? '-']);
+  return `${table(['ID', 'SIGNED IN', 'LAST SEEN', 'EXPIRES', 'ADDRESS', 'USER AGENT'], rows)}${sessions.length} open session${sessions.length === 1 ? '' : 's'}\n`;
 }
 
 export function clientTable(clients: ClientRecord[]): string {

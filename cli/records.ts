@@ -1,6 +1,7 @@
 import type { Page } from '../server/domain/page.js';
 import type { Role } from '../server/domain/roles.js';
 import type { Wire } from '../server/operator/operations.js';
+import type { SessionSummary } from '../server/services/session.service.js';
 import type { ClientSummary, UserSummary } from '../server/services/user-read-model.js';
 
 /**
@@ -52,3 +53,17 @@ export function userJson(user: UserRecord): Omit<UserRecord, 'clients'> {
 }
 
 export const userPageJson = (page: UserPageRecord) => ({ items: page.items.map(userJson), total: page.total, skip: page.skip, limit: page.limit });
+
+/** A session as `./scripts/user sessions --json` prints it. */
+export interface SessionRecord {
+  id: number;
+  createdAt: string;
+  lastSeenAt: string;
+  expiresAt: string;
+  userAgent: string | null;
+  address: string | null;
+}
+
+export function toSessionRecord(session: Wire<SessionSummary>): SessionRecord {
+  return { id: session.id, createdAt: session.createdAt, lastSeenAt: session.lastSeenAt, expiresAt: session.expiresAt, userAgent: session.userAgent, address: session.address };
+}

@@ -3,6 +3,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseDotenv } from 'dotenv';
 import { readFileSync } from 'node:fs';
+import { trustProxyProblem } from './client-address.js';
 
 /** The repository root: where `.env`, `.data` and the console live, wherever the process was started. */
 export const ROOT_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -25,6 +26,8 @@ export interface Config {
   emailFrom: string;
   /** GraphQL schema introspection: GRAPHQL_INTROSPECTION=true|false; default on except in production. */
   introspection: boolean;
+  /** Reverse proxies whose X-Forwarded-For is believed: addresses, CIDR ranges or `loopback` (TRUST_PROXY). */
+  trustProxy: string[];
 }
 
 export class ConfigError extends Error {
@@ -85,6 +88,12 @@ export function loadConfig(env: NodeJS.ProcessEnv, root = ROOT_DIR, options: Loa
   const introspectionSetting = nonEmpty(env.GRAPHQL_INTROSPECTION)?.toLowerCase();
   if (introspectionSetting !== undefined && introspectionSetting !== 'true' && introspectionSetting !== 'false') problems.push('GRAPHQL_INTROSPECTION must be true or false');
 
+  const trustProxy = (nonEmpty(env.TRUST_PROXY) ?? '').split(',').map((entry) => entry.trim().toLowerCase()).filter((entry) => entry !== '');
+  for (const entry of trustProxy) {
+    const problem = trustProxyProblem(entry);
+    if (problem) problems.push(`TRUST_PROXY: ${problem}`);
+  }
+
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
   const host = nonEmpty(env.HOST) ?? '127.0.0.1';
   return {
@@ -100,6 +109,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, root = ROOT_DIR, options: Loa
     smtpUrl,
     emailFrom: nonEmpty(env.EMAIL_FROM) ?? 'Tracker System <tracker@localhost>',
     introspection: introspectionSetting === undefined ? !production : introspectionSetting === 'true',
+    trustProxy,
   };
 }
 

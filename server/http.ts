@@ -1,13 +1,14 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ApolloServer, HeaderMap, type HTTPGraphQLRequest } from '@apollo/server';
+import { ApolloServer, HeaderMap, type ApolloServerPlugin, type HTTPGraphQLRequest } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema } from 'graphql';
+import { ClientAddress } from './client-address.js';
 import { ConsoleAssets } from './console-assets.js';
 import type { Database } from './db/database.js';
 import { createRequestContext, type RequestContext } from './graphql/context.js';
 import { createErrorFormatter } from './graphql/errors.js';
-import { GRAPHQL_LIMITS, limitRules } from './graphql/limits.js';
+import { GRAPHQL_LIMITS, costOf, costProblem, limitRules } from './graphql/limits.js';
 import { buildGraphQLSchema } from './graphql/schema.js';
 import type { Logger } from './logger.js';
 import type { Services } from './services/index.js';
@@ -30,6 +31,8 @@ export interface HttpOptions {
   consoleDir?: string;
   /** The executable schema; default the application's (tests add resolvers of their own). */
   schema?: GraphQLSchema;
+  /** Reverse proxies whose X-Forwarded-For is believed (TRUST_PROXY); none by default. */
+  trustProxy?: readonly string[];
 }
 
 export interface RunningServer {
@@ -40,6 +43,19 @@ export interface RunningServer {
 }
 
 const DEFAULT_MAX_BODY = 1024 * 1024;
+
+/** Refuses an operation estimated to resolve too many fields, with this request's variables, before it runs. */
+const COST_LIMIT: ApolloServerPlugin<RequestContext> = {
+  async requestDidStart() {
+    return {
+      async didResolveOperation({ schema, document, operation, request }) {
+        if (!operation) return;
+        const problem = costProblem(costOf(schema, document, operation, request.variables ?? {}));
+        if (problem) throw problem;
+      },
+    };
+  },
+};
 
 class HttpError extends Error {
   constructor(
@@ -58,6 +74,7 @@ export async function startHttpServer(services: Services, database: Pick<Databas
   const { logger } = options;
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
   const assets = new ConsoleAssets(options.consoleDir);
+  const clientAddress = new ClientAddress(options.trustProxy ?? []);
   if (!assets.built) logger.warn(`The admin console is not built (no ${assets.fallbackPage}): / shows a placeholder. Run npm run build:console.`);
   const apollo = new ApolloServer<RequestContext>({
     schema: options.schema ?? buildGraphQLSchema(),
@@ -71,7 +88,7 @@ export async function startHttpServer(services: Services, database: Pick<Databas
     stopOnTerminationSignals: false,
     // Cache control would wrap every field's resolver to collect hints this API never gives (its
     // header, no-store, is set below); pretty-printed JSON costs a third more bytes and time.
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled()],
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), COST_LIMIT],
     stringifyResult: (result) => JSON.stringify(result),
     logger: { debug() {}, info() {}, warn: (m) => logger.warn(String(m)), error: (m) => logger.error(String(m)) },
   });
@@ -144,7 +161,8 @@ export async function startHttpServer(services: Services, database: Pick<Databas
       context: () =>
         createRequestContext(services, {
           token: requestToken(req),
-          source: req.socket.remoteAddress ?? null,
+          source: clientAddress.of(req),
+          userAgent: req.headers['user-agent'] ?? null,
           session,
           // Self-declared, for the audit log only (never for access): the console says who it is.
           channel: req.headers['x-tracker-client'] === 'console' ? 'console' : 'api',

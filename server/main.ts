@@ -42,7 +42,14 @@ async function main(): Promise<void> {
     });
     // The embedded database is ours alone: the operator's CLI reaches it through this process.
     if (database.kind === 'embedded') control = await startControlServer(config.dataDir, services, log);
-    server = await startHttpServer(services, database, { host: config.host, port: config.port, production: config.production, introspection: config.introspection, logger: log });
+    server = await startHttpServer(services, database, {
+      host: config.host,
+      port: config.port,
+      production: config.production,
+      introspection: config.introspection,
+      trustProxy: config.trustProxy,
+      logger: log,
+    });
   } catch (error) {
     await control?.close();
     await database.close();

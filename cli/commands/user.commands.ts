@@ -2,8 +2,8 @@ import type { Argv } from 'yargs';
 import { PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX } from '../../server/domain/page.js';
 import type { CreateUserData, UpdateUserData } from '../../server/services/user.service.js';
 import type { CommandContext } from '../command-context.js';
-import { CliUsageError, examples, printJson, userTable, userText } from '../output.js';
-import { toUserPageRecord, toUserRecord, userJson, userPageJson } from '../records.js';
+import { CliUsageError, examples, printJson, sessionTable, userTable, userText } from '../output.js';
+import { toSessionRecord, toUserPageRecord, toUserRecord, userJson, userPageJson } from '../records.js';
 
 /** ./scripts/user: create, update, delete, list, get. Each parses its flags and runs one operation. */
 export function userCommands(yargs: Argv, context: CommandContext): Argv {
@@ -84,13 +84,52 @@ export function userCommands(yargs: Argv, context: CommandContext): Argv {
         }),
     )
     .command(
-      'unlock <user_id>',
-      'Let a user sign in again after too many failed attempts',
-      (y) => withUserId(y).epilogue(examples([['Lift the lockout of user 1:', './scripts/user unlock 1']])),
+      'unlock [user_id]',
+      'Let a user, or a network address, sign in again after too many failed attempts',
+      (y) =>
+        y
+          .positional('user_id', { type: 'string', describe: 'ID of the user' })
+          .option('address', { type: 'string', describe: 'A network address (IPv4 or IPv6) to stop slowing, instead of a user' })
+          .check((argv) => {
+            if ((argv.user_id === undefined) === (argv.address === undefined)) throw new CliUsageError('Name a user_id or an --address (one of them)');
+            return true;
+          })
+          .epilogue(
+            examples([
+              ['Lift the lockout of user 1:', './scripts/user unlock 1'],
+              ['Let an address that failed too often sign in again:', './scripts/user unlock --address 203.0.113.7'],
+            ]),
+          ),
       (argv) =>
         context.execute(async (runtime, io) => {
+          if (argv.address !== undefined) {
+            const failures = await runtime.run('users.unlockAddress', { address: argv.address });
+            argv.json ? printJson(io, { address: argv.address, failuresForgotten: failures }) : io.out(`Unlocked ${argv.address}: ${failures} recent failed sign-in${failures === 1 ? '' : 's'} from it forgotten\n`);
+            return;
+          }
           const user = toUserRecord(await runtime.run('users.unlock', { id: context.id(argv.user_id, 'user_id') }));
           argv.json ? printJson(io, userJson(user)) : io.out(`Unlocked user ${user.id} (${user.email}): they can sign in again\n`);
+        }),
+    )
+    .command(
+      'sessions <user_id>',
+      "List a user's open sessions (where they are signed in), newest first",
+      (y) => withUserId(y).epilogue(examples([["User 1's sessions:", './scripts/user sessions 1'], ['As JSON:', './scripts/user sessions 1 --json']])),
+      (argv) =>
+        context.execute(async (runtime, io) => {
+          const sessions = (await runtime.run('sessions.list', { userId: context.id(argv.user_id, 'user_id') })).map(toSessionRecord);
+          argv.json ? printJson(io, sessions) : io.out(sessionTable(sessions));
+        }),
+    )
+    .command(
+      'sign-out <user_id>',
+      'End every open session of a user: each of their tokens stops working at once',
+      (y) => withUserId(y).epilogue(examples([['Sign user 1 out everywhere:', './scripts/user sign-out 1']])),
+      (argv) =>
+        context.execute(async (runtime, io) => {
+          const id = context.id(argv.user_id, 'user_id');
+          const revoked = await runtime.run('sessions.revokeAll', { userId: id });
+          argv.json ? printJson(io, { id, revoked }) : io.out(`Signed out user ${id}: ${revoked} session${revoked === 1 ? '' : 's'} ended\n`);
         }),
     )
     .command(
@@ -124,7 +163,7 @@ export function userCommands(yargs: Argv, context: CommandContext): Argv {
           argv.json ? printJson(io, userJson(user)) : io.out(userText(user));
         }),
     )
-    .demandCommand(1, 'Name a command: create, update, delete, unlock, list or get');
+    .demandCommand(1, 'Name a command: create, update, delete, unlock, list, get, sessions or sign-out');
 }
 
 function withUserId<T>(y: Argv<T>) {

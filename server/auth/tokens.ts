@@ -4,8 +4,8 @@ import { DomainError, MESSAGES } from '../domain/errors.js';
 
 export interface TokenClaims {
   userId: number;
-  /** The user's token version when it was issued; a password change bumps it, revoking the token. */
-  tokenVersion: number;
+  /** The session the token belongs to: ending that session revokes the token. */
+  sessionId: number;
 }
 
 export interface IssuedToken {
@@ -31,10 +31,15 @@ export class TokenService {
     private readonly now: () => number = Date.now,
   ) {}
 
-  issue(claims: TokenClaims): IssuedToken {
+  /** When a token issued now expires (its session ends then too). */
+  expiryFromNow(): Date {
+    return new Date((Math.floor(this.now() / 1000) + this.expiresInSeconds) * 1000);
+  }
+
+  issue(claims: TokenClaims, expiresAt: Date = this.expiryFromNow()): IssuedToken {
     const nowSeconds = Math.floor(this.now() / 1000);
-    const exp = nowSeconds + this.expiresInSeconds;
-    const token = jwt.sign({ ver: claims.tokenVersion, iat: nowSeconds, exp }, this.key, {
+    const exp = Math.floor(expiresAt.getTime() / 1000);
+    const token = jwt.sign({ sid: claims.sessionId, iat: nowSeconds, exp }, this.key, {
       algorithm: 'HS256',
       subject: String(claims.userId),
       issuer: ISSUER,
@@ -62,11 +67,11 @@ export class TokenService {
       throw new DomainError('UNAUTHENTICATED', expired ? MESSAGES.sessionExpired : MESSAGES.invalidToken);
     }
     const userId = Number(payload.sub);
-    const tokenVersion = payload.ver;
-    if (!Number.isSafeInteger(userId) || userId < 1 || typeof tokenVersion !== 'number' || typeof payload.exp !== 'number') {
+    const sessionId = payload.sid;
+    if (!Number.isSafeInteger(userId) || userId < 1 || !Number.isSafeInteger(sessionId) || sessionId < 1 || typeof payload.exp !== 'number') {
       throw new DomainError('UNAUTHENTICATED', MESSAGES.invalidToken);
     }
-    const claims = Object.freeze({ userId, tokenVersion });
+    const claims = Object.freeze({ userId, sessionId: sessionId as number });
     this.verified.set(token, { claims, expiresAtMs: payload.exp * 1000 });
     // The first key is the oldest remembered.
     if (this.verified.size > VERIFIED_TOKENS_MAX) this.verified.delete(this.verified.keys().next().value!);

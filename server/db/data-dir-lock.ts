@@ -1,12 +1,20 @@
-import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { linkSync, mkdirSync, readFileSync, rmdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 
 /**
  * An exclusive lock on the embedded database's data directory. PGlite corrupts a data directory
- * that two processes open at once, so whoever opens it first writes its pid into a lock file
- * (created with O_EXCL); a second process is refused with a clear message. A lock left by a
- * process that no longer runs is taken over.
+ * that two processes open at once, so whoever opens it first publishes its pid in a lock file; a
+ * second process is refused with a clear message. A lock left by a process that no longer runs is
+ * taken over, by one process at a time.
+ *
+ * Every claim is written in full to a file of its own, then linked into place: link() fails when
+ * the lock exists, so of processes claiming a free directory exactly one wins, and nobody ever
+ * reads a half-written lock. Taking over a stale lock means removing it first, and two processes
+ * that both found it stale must not both do that (the second would remove the first one's fresh
+ * lock, and both would open the database): a takeover happens only while holding `.takeover` (a
+ * directory, created atomically with mkdir), after reading the lock once more.
  */
 export interface LockHolder {
   pid: number;
@@ -48,28 +56,25 @@ export class DataDirLock {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     const path = join(dataDir, LOCK_FILE);
     const holder: LockHolder = { pid: process.pid, hostname: hostname(), purpose, since: new Date().toISOString(), ...extra };
-    for (let attempt = 0; attempt < 5; attempt++) {
-      try {
-        const fd = openSync(path, 'wx', 0o600);
+    const claim = `${path}.${process.pid}.${randomBytes(6).toString('hex')}`;
+    writeFileSync(claim, JSON.stringify(holder), { mode: 0o600, flag: 'wx' });
+    try {
+      for (let attempt = 0; attempt < 50; attempt++) {
         try {
-          writeSync(fd, JSON.stringify(holder));
-        } finally {
-          closeSync(fd);
+          linkSync(claim, path);
+          return new DataDirLock(path, holder);
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
         }
-        return new DataDirLock(path, holder);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+        const current = readHolderFile(path);
+        if (current && isAlive(current)) throw new DataDirLockedError(dataDir, current);
+        // The holder is gone (crashed or killed): remove its stale lock, then claim again.
+        removeStaleLock(path, current);
       }
-      const current = readHolder(dataDir);
-      if (current && isAlive(current)) throw new DataDirLockedError(dataDir, current);
-      // The holder is gone (crashed or killed): remove its stale lock and try again.
-      try {
-        unlinkSync(path);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      }
+      throw new Error(`Could not lock ${dataDir}: the lock file keeps changing hands`);
+    } finally {
+      unlinkSync(claim);
     }
-    throw new Error(`Could not lock ${dataDir}: the lock file keeps changing hands`);
   }
 
   release(): void {
@@ -84,6 +89,56 @@ export class DataDirLock {
         // Already gone: nothing to release.
       }
     }
+  }
+}
+
+/** A `.takeover` older than this was left by a process that died while taking a lock over. */
+const TAKEOVER_STALE_MS = 30_000;
+
+/**
+ * Removes the lock at `path` if it is still the stale one read (`seen`), holding `.takeover` so
+ * that no other process does the same meanwhile. When another process holds `.takeover`, waits a
+ * moment instead: the caller claims again, and finds that process's lock.
+ */
+function removeStaleLock(path: string, seen: LockHolder | null): void {
+  const takeover = `${path}.takeover`;
+  try {
+    mkdirSync(takeover, { mode: 0o700 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    if (Date.now() - (statMtime(takeover) ?? Date.now()) > TAKEOVER_STALE_MS) rmdirQuietly(takeover);
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+    return;
+  }
+  try {
+    // Still the lock that was found stale? (Nobody can replace it meanwhile: a claim fails while it
+    // exists, and a takeover needs .takeover, which is ours.)
+    const now = readHolderFile(path);
+    if (JSON.stringify(now) === JSON.stringify(seen)) {
+      try {
+        unlinkSync(path);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      }
+    }
+  } finally {
+    rmdirQuietly(takeover);
+  }
+}
+
+function statMtime(path: string): number | null {
+  try {
+    return statSync(path).mtimeMs;
+  } catch {
+    return null;
+  }
+}
+
+function rmdirQuietly(path: string): void {
+  try {
+    rmdirSync(path);
+  } catch {
+    // Gone already.
   }
 }
 

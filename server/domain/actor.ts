@@ -7,6 +7,12 @@ import type { Role } from './roles.js';
  */
 export type Actor = UserActor | SystemActor | AnonymousActor;
 
+/** What a signed-in user presented: the session of a sign-in. */
+export interface Credential {
+  readonly kind: 'session';
+  readonly id: number;
+}
+
 export interface UserActor {
   readonly kind: 'user';
   readonly id: number;
@@ -14,6 +20,8 @@ export interface UserActor {
   readonly email: string;
   readonly roles: readonly Role[];
   readonly clientIds: ReadonlySet<number>;
+  /** How the request was signed in; absent for an actor made outside a request (tests). */
+  readonly credential?: Credential;
 }
 
 export interface SystemActor {
@@ -29,6 +37,6 @@ export interface AnonymousActor {
 export const ANONYMOUS: AnonymousActor = Object.freeze({ kind: 'anonymous' });
 export const systemActor = (via: SystemActor['via']): SystemActor => Object.freeze({ kind: 'system', via });
 
-export function userActor(id: number, email: string, roles: readonly Role[], clientIds: Iterable<number>): UserActor {
-  return Object.freeze({ kind: 'user', id, email, roles: Object.freeze([...roles]), clientIds: new Set(clientIds) });
+export function userActor(id: number, email: string, roles: readonly Role[], clientIds: Iterable<number>, credential?: Credential): UserActor {
+  return Object.freeze({ kind: 'user', id, email, roles: Object.freeze([...roles]), clientIds: new Set(clientIds), ...(credential ? { credential } : {}) });
 }

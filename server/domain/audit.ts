@@ -13,6 +13,9 @@ export const AUDIT_ACTIONS = [
   'login.success',
   'login.failure',
   'login.lockout',
+  'logout',
+  'session.revoke',
+  'address.unlock',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -29,6 +29,7 @@ export const MESSAGES = {
   userNotFound: 'The user with this id does not exist in the system',
   clientNotFound: 'The client with this id does not exist in the system',
   ticketNotFound: 'The ticket with this id does not exist in the system',
+  sessionNotFound: 'The session with this id does not exist in the system',
   emailTaken: 'A user with this email already exists',
   clientNameTaken: 'A client with this name already exists',
   lastAdmin: 'This change would leave the system without an admin: at least one user must keep the ADMIN role',
@@ -60,7 +61,7 @@ function describeFields(fields: FieldErrors): string {
   return parts.length > 0 ? `${MESSAGES.invalidInput} (${parts.join('; ')})` : MESSAGES.invalidInput;
 }
 
-const NOT_FOUND_MESSAGES = { user: MESSAGES.userNotFound, client: MESSAGES.clientNotFound, ticket: MESSAGES.ticketNotFound } as const;
+const NOT_FOUND_MESSAGES = { user: MESSAGES.userNotFound, client: MESSAGES.clientNotFound, ticket: MESSAGES.ticketNotFound, session: MESSAGES.sessionNotFound } as const;
 
 export const notFound = (what: keyof typeof NOT_FOUND_MESSAGES): DomainError => new DomainError('NOT_FOUND', NOT_FOUND_MESSAGES[what]);
 

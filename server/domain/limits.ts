@@ -10,10 +10,18 @@ export const SEARCH_MAX_LENGTH = 254;
 /** Login throttling (TOO_MANY_REQUESTS; README: Security): failures counted per email in a sliding window. */
 export const LOGIN_MAX_FAILURES = 10;
 export const LOGIN_FAILURE_WINDOW_MS = 15 * 60 * 1000;
-/** Failures from one network address in the window (password spraying across many emails). */
+/** Failures from one network address in the window (password spraying across many emails): more are refused until the oldest leaves it. */
 export const LOGIN_MAX_FAILURES_PER_SOURCE = 100;
+/** A guess is counted while its secret is being checked; one whose check never finished (a crash) stops counting after this. */
+export const LOGIN_ATTEMPT_IN_FLIGHT_MS = 60 * 1000;
 /** The first lockout lasts the window; each further one within a day lasts twice the one before. */
 export const LOGIN_LOCKOUT_BASE_MS = LOGIN_FAILURE_WINDOW_MS;
 export const LOGIN_LOCKOUT_MAX_MS = 24 * 60 * 60 * 1000;
 /** A lockout that ended longer ago than this no longer makes the next one longer. */
 export const LOGIN_LOCKOUT_MEMORY_MS = 24 * 60 * 60 * 1000;
+
+/** A session's lastSeenAt is written at most this often (by the first request that finds it older). */
+export const SESSION_LAST_SEEN_INTERVAL_MS = 60 * 1000;
+/** What is kept of a sign-in's User-Agent header, and of a network address. */
+export const USER_AGENT_MAX_LENGTH = 300;
+export const ADDRESS_MAX_LENGTH = 64;

@@ -13,8 +13,6 @@ export class User {
   clients = new Collection<Client>(this);
   notifyByEmail = true;
   notifyInUi = true;
-  /** Bumped when the password changes: tokens carry the version they were issued under. */
-  tokenVersion = 1;
   createdAt: Date = new Date();
   updatedAt: Date = new Date();
   lastLoginAt: Date | null = null;
@@ -37,7 +35,6 @@ export const UserSchema = new EntitySchema<User>({
     },
     notifyByEmail: { type: 'boolean', fieldName: 'notify_by_email', default: true },
     notifyInUi: { type: 'boolean', fieldName: 'notify_in_ui', default: true },
-    tokenVersion: { type: 'integer', default: 1 },
     createdAt: { type: 'Date', columnType: 'timestamptz', onCreate: () => new Date() },
     updatedAt: { type: 'Date', columnType: 'timestamptz', onCreate: () => new Date(), onUpdate: () => new Date() },
     lastLoginAt: { type: 'Date', columnType: 'timestamptz', nullable: true },

@@ -40,13 +40,14 @@ export interface RequestFacts {
   /** The bearer token or the session cookie's, if any. */
   token: string | null;
   source: string | null;
+  userAgent?: string | null;
   session?: SessionCookie;
   /** Self-declared by the caller, for the audit log only. */
   channel?: AuditChannel;
 }
 
 /** The actor a token (if any) speaks for, and a fresh unit of work bound to their client scope. */
-export async function createRequestContext(services: Services, { token, source, session = NO_SESSION_COOKIE, channel = 'api' }: RequestFacts): Promise<RequestContext> {
+export async function createRequestContext(services: Services, { token, source, userAgent = null, session = NO_SESSION_COOKIE, channel = 'api' }: RequestFacts): Promise<RequestContext> {
   let actor: Actor = ANONYMOUS;
   let authProblem: DomainError | undefined;
   if (token) {
@@ -57,5 +58,5 @@ export async function createRequestContext(services: Services, { token, source, 
       authProblem = error;
     }
   }
-  return { ...services.context(actor, { channel, sourceAddress: source }), authProblem, source, services, session };
+  return { ...services.context(actor, { channel, sourceAddress: source, userAgent }), authProblem, source, services, session };
 }

@@ -4,11 +4,14 @@ import {
   getNamedType,
   isListType,
   isNonNullType,
+  valueFromAST,
   type ASTVisitor,
+  type DocumentNode,
   type FieldNode,
   type FragmentDefinitionNode,
   type GraphQLField,
   type GraphQLOutputType,
+  type GraphQLSchema,
   type OperationDefinitionNode,
   type SelectionSetNode,
   type ValidationContext,
@@ -35,8 +38,6 @@ export const GRAPHQL_LIMITS = {
 
 /** A list with no `limit` of its own (a user's client list) is assumed to hold this many items. */
 const DEFAULT_LIST_SIZE = 20;
-/** A `limit` given as a variable is unknown while validating: assume a default page. */
-const VARIABLE_LIMIT = 100;
 
 export interface GraphQLLimits {
   maxDepth: number;
@@ -45,13 +46,19 @@ export interface GraphQLLimits {
   maxTokens: number;
 }
 
-export function limitRules(limits: GraphQLLimits = GRAPHQL_LIMITS): ValidationRule[] {
-  return [depthRule(limits.maxDepth), aliasRule(limits.maxAliases), costRule(limits.maxCost)];
+/**
+ * The rules that need nothing but the document, run with graphql-js's validation. The cost, which
+ * depends on the variables' values, is estimated once they are known (`costOf`, which the HTTP
+ * edge runs before anything executes).
+ */
+export function limitRules(limits: Pick<GraphQLLimits, 'maxDepth' | 'maxAliases'> = GRAPHQL_LIMITS): ValidationRule[] {
+  return [depthRule(limits.maxDepth), aliasRule(limits.maxAliases)];
 }
 
-function fragmentsOf(context: ValidationContext): Map<string, FragmentDefinitionNode> {
+function fragmentsOf(context: ValidationContext | DocumentNode): Map<string, FragmentDefinitionNode> {
+  const document = 'kind' in context ? context : context.getDocument();
   const map = new Map<string, FragmentDefinitionNode>();
-  for (const def of context.getDocument().definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) map.set(def.name.value, def);
+  for (const def of document.definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) map.set(def.name.value, def);
   return map;
 }
 
@@ -97,52 +104,66 @@ function aliasRule(max: number): ValidationRule {
   };
 }
 
-function costRule(max: number): ValidationRule {
-  return (context) => {
-    const fragments = fragmentsOf(context);
-    const schema = context.getSchema();
-    // `paged`: the parent field had a `limit`, which already sized the `items` list below it.
-    const cost = (set: SelectionSetNode | undefined, parent: GraphQLOutputType | undefined, multiplier: number, seen: Set<string>, paged = false): number => {
-      if (!set) return 0;
-      const named = parent ? getNamedType(parent) : undefined;
-      const fields = named && (isObjectType(named) || isInterfaceType(named)) ? named.getFields() : {};
-      let total = 0;
-      for (const selection of set.selections) {
-        if (selection.kind === Kind.FIELD) {
-          const field: GraphQLField<unknown, unknown> | undefined = fields[selection.name.value];
-          total += multiplier;
-          if (selection.selectionSet && field) {
-            const limit = limitOf(selection);
-            const size = limit ?? (isList(field.type) && !paged ? DEFAULT_LIST_SIZE : 1);
-            total += cost(selection.selectionSet, field.type, multiplier * size, seen, limit !== undefined);
-          }
-        } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-          const typed = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : named;
-          total += cost(selection.selectionSet, (typed as GraphQLOutputType | undefined) ?? parent, multiplier, seen);
-        } else if (!seen.has(selection.name.value)) {
-          const fragment = fragments.get(selection.name.value);
-          const typed = fragment ? schema.getType(fragment.typeCondition.name.value) : undefined;
-          total += cost(fragment?.selectionSet, (typed as GraphQLOutputType | undefined) ?? parent, multiplier, new Set([...seen, selection.name.value]));
-        }
-        if (total > max * 10) return total; // far over already: stop counting
-      }
-      return total;
-    };
-    return {
-      OperationDefinition(node: OperationDefinitionNode) {
-        const root = node.operation === 'mutation' ? schema.getMutationType() : node.operation === 'subscription' ? schema.getSubscriptionType() : schema.getQueryType();
-        const found = cost(node.selectionSet, root ?? undefined, 1, new Set());
-        if (found > max) context.reportError(new GraphQLError(`The query would resolve about ${found} fields; at most ${max} are allowed (ask for smaller pages)`, { nodes: [node] }));
-      },
-    } satisfies ASTVisitor;
+/**
+ * Estimated fields an operation resolves: each field costs 1 × the size of the lists it sits in.
+ * A paged field (one with a `limit` argument) holds as many items as its limit, however it is
+ * given: literally, by a variable (this request's value), or by the argument's default; any other
+ * list is assumed to hold DEFAULT_LIST_SIZE. Stops counting far over `max`.
+ */
+export function costOf(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown> = {}, max: number = GRAPHQL_LIMITS.maxCost): number {
+  const fragments = fragmentsOf(document);
+  const limitOf = (node: FieldNode, field: GraphQLField<unknown, unknown>): number | undefined => {
+    const definition = field.args.find((a) => a.name === 'limit');
+    if (!definition) return undefined;
+    const given = node.arguments?.find((a) => a.name.value === 'limit');
+    let value: unknown = definition.defaultValue;
+    if (given?.value.kind === Kind.VARIABLE) {
+      const name = given.value.name.value;
+      const declared = operation.variableDefinitions?.find((v) => v.variable.name.value === name);
+      value = variables[name] ?? (declared?.defaultValue ? valueFromAST(declared.defaultValue, definition.type) : undefined) ?? definition.defaultValue;
+    } else if (given) {
+      value = valueFromAST(given.value, definition.type, variables);
+    }
+    // A value that is no positive integer is refused later (BAD_USER_INPUT); until then it costs a page of one.
+    return typeof value === 'number' && Number.isFinite(value) ? Math.max(1, Math.floor(value)) : 1;
   };
+  // `paged`: the parent field had a `limit`, which already sized the `items` list below it.
+  const cost = (set: SelectionSetNode | undefined, parent: GraphQLOutputType | undefined, multiplier: number, seen: Set<string>, paged = false): number => {
+    if (!set) return 0;
+    const named = parent ? getNamedType(parent) : undefined;
+    const fields = named && (isObjectType(named) || isInterfaceType(named)) ? named.getFields() : {};
+    let total = 0;
+    for (const selection of set.selections) {
+      if (selection.kind === Kind.FIELD) {
+        const field: GraphQLField<unknown, unknown> | undefined = fields[selection.name.value];
+        total += multiplier;
+        if (selection.selectionSet && field) {
+          const limit = limitOf(selection, field);
+          const size = limit ?? (isList(field.type) && !paged ? DEFAULT_LIST_SIZE : 1);
+          total += cost(selection.selectionSet, field.type, multiplier * size, seen, limit !== undefined);
+        }
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        const typed = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : named;
+        total += cost(selection.selectionSet, (typed as GraphQLOutputType | undefined) ?? parent, multiplier, seen);
+      } else if (!seen.has(selection.name.value)) {
+        const fragment = fragments.get(selection.name.value);
+        const typed = fragment ? schema.getType(fragment.typeCondition.name.value) : undefined;
+        total += cost(fragment?.selectionSet, (typed as GraphQLOutputType | undefined) ?? parent, multiplier, new Set([...seen, selection.name.value]));
+      }
+      if (total > max * 10) return total; // far over already: stop counting
+    }
+    return total;
+  };
+  const root = operation.operation === 'mutation' ? schema.getMutationType() : operation.operation === 'subscription' ? schema.getSubscriptionType() : schema.getQueryType();
+  return cost(operation.selectionSet, root ?? undefined, 1, new Set());
 }
 
-/** The `limit` argument of a field: its literal value, an assumed page for a variable, or none. */
-function limitOf(node: FieldNode): number | undefined {
-  const arg = node.arguments?.find((a) => a.name.value === 'limit');
-  if (!arg) return undefined;
-  return arg.value.kind === Kind.INT ? Math.max(1, Number(arg.value.value)) : VARIABLE_LIMIT;
+/** What a request too costly to run gets, before anything runs: a 400, like the other limits. */
+export function costProblem(found: number, max: number = GRAPHQL_LIMITS.maxCost): GraphQLError | null {
+  if (found <= max) return null;
+  return new GraphQLError(`The query would resolve about ${found} fields; at most ${max} are allowed (ask for smaller pages)`, {
+    extensions: { code: 'GRAPHQL_VALIDATION_FAILED', http: { status: 400 } },
+  });
 }
 
 function isList(type: GraphQLOutputType): boolean {

@@ -8,10 +8,11 @@ import { AuditResolver } from './resolvers/audit.resolver.js';
 import { AuthResolver } from './resolvers/auth.resolver.js';
 import { ClientResolver } from './resolvers/client.resolver.js';
 import { NotificationResolver } from './resolvers/notification.resolver.js';
+import { SessionResolver } from './resolvers/session.resolver.js';
 import { TicketResolver } from './resolvers/ticket.resolver.js';
 import { UserResolver } from './resolvers/user.resolver.js';
 
-export const RESOLVERS = [AuthResolver, UserResolver, ClientResolver, TicketResolver, NotificationResolver, AuditResolver] as const;
+export const RESOLVERS = [AuthResolver, UserResolver, ClientResolver, TicketResolver, NotificationResolver, AuditResolver, SessionResolver] as const;
 
 /**
  * The executable schema: TypeGraphQL types and resolvers, with access enforced by the directives.

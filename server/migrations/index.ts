@@ -6,5 +6,6 @@ import { Migration20261126092319 } from './Migration20261126092319.js';
 import { Migration20261126100000 } from './Migration20261126100000.js';
 import { Migration20261126120000 } from './Migration20261126120000.js';
 import { Migration20261126130000 } from './Migration20261126130000.js';
+import { Migration20261201090000 } from './Migration20261201090000.js';
 
-export const MIGRATIONS = [{ name: 'Migration20261126083253', class: Migration20261126083253 }, { name: 'Migration20261126085742', class: Migration20261126085742 }, { name: 'Migration20261126090605', class: Migration20261126090605 }, { name: 'Migration20261126092319', class: Migration20261126092319 }, { name: 'Migration20261126100000', class: Migration20261126100000 }, { name: 'Migration20261126120000', class: Migration20261126120000 }, { name: 'Migration20261126130000', class: Migration20261126130000 }];
+export const MIGRATIONS = [{ name: 'Migration20261126083253', class: Migration20261126083253 }, { name: 'Migration20261126085742', class: Migration20261126085742 }, { name: 'Migration20261126090605', class: Migration20261126090605 }, { name: 'Migration20261126092319', class: Migration20261126092319 }, { name: 'Migration20261126100000', class: Migration20261126100000 }, { name: 'Migration20261126120000', class: Migration20261126120000 }, { name: 'Migration20261126130000', class: Migration20261126130000 }, { name: 'Migration20261201090000', class: Migration20261201090000 }];

@@ -2,6 +2,7 @@ import type { AuditEvent } from '../entities/audit-event.entity.js';
 import type { Client } from '../entities/client.entity.js';
 import type { Page } from '../domain/page.js';
 import type { AuditQuery } from '../services/audit-log.js';
+import type { SessionSummary } from '../services/session.service.js';
 import type { ServiceContext } from '../services/context.js';
 import type { Services } from '../services/index.js';
 import type { ClientSummary, UserSummary } from '../services/user-read-model.js';
@@ -14,7 +15,7 @@ import type { CreateUserData, ListUsersQuery, UpdateUserData } from '../services
  * same code either way, and the same answer, since both give it in the form the control socket
  * speaks (`Wire`: JSON, so times are ISO strings).
  */
-export type OperatorServices = Pick<Services, 'users' | 'clients' | 'audit'>;
+export type OperatorServices = Pick<Services, 'users' | 'clients' | 'audit' | 'sessions'>;
 
 /** A value as JSON carries it: a Date becomes its ISO string. */
 export type Wire<T> = T extends Date ? string : T extends readonly (infer U)[] ? Wire<U>[] : T extends object ? { [K in keyof T]: Wire<T[K]> } : T;
@@ -52,8 +53,11 @@ export const OPERATIONS = {
   'users.update': async (s: S, ctx: C, p: { id: number; input: UpdateUserData }): Promise<Wire<UserSummary>> => wire(await s.users.update(ctx, p.id, p.input)),
   'users.delete': (s: S, ctx: C, p: { id: number }): Promise<number> => s.users.remove(ctx, p.id),
   'users.unlock': async (s: S, ctx: C, p: { id: number }): Promise<Wire<UserSummary>> => wire(await s.users.unlock(ctx, p.id)),
+  'users.unlockAddress': async (s: S, ctx: C, p: { address: string }): Promise<number> => s.users.unlockAddress(ctx, p.address),
   'users.get': async (s: S, ctx: C, p: { id: number }): Promise<Wire<UserSummary>> => wire(await s.users.get(ctx, p.id)),
   'users.list': async (s: S, ctx: C, p: { query: ListUsersQuery }): Promise<Wire<Page<UserSummary>>> => wire(await s.users.list(ctx, p.query)),
+  'sessions.list': async (s: S, ctx: C, p: { userId: number }): Promise<Wire<SessionSummary>[]> => wire(await s.sessions.listOf(ctx, p.userId)),
+  'sessions.revokeAll': (s: S, ctx: C, p: { userId: number }): Promise<number> => s.sessions.revokeAllOf(ctx, p.userId),
   'clients.create': async (s: S, ctx: C, p: { name: string }): Promise<Wire<ClientSummary>> => wire(clientData(await s.clients.create(ctx, { name: p.name }))),
   'clients.update': async (s: S, ctx: C, p: { id: number; name: string }): Promise<Wire<ClientSummary>> =>
     wire(clientData(await s.clients.update(ctx, p.id, { name: p.name }))),

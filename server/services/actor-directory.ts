@@ -1,19 +1,31 @@
 import type { UserActor } from '../domain/actor.js';
 
-/** Told when users' roles, email, token version, existence or client access lists changed. */
+/** Told when users' roles, email, existence or client access lists changed. */
 export interface ActorChanges {
   /** After the change committed: the ids of the users it touched, or 'all'. */
   changed(userIds: readonly number[] | 'all'): void;
 }
 
-/** What authenticating a request needs to know about a user. */
-export interface ActorEntry {
+/** Told when credentials ended (sessions logged out, revoked, or ended by a password change). */
+export interface CredentialChanges {
+  /** After the change committed: the credentials that ended (`credentialKey`), or 'all'. */
+  ended(keys: readonly string[] | 'all'): void;
+}
+
+/** How a credential is named in the directory and in the database's notifications: `s:<session id>`. */
+export const credentialKey = (kind: 'session', id: number | string): string => `s:${id}`;
+
+/** What authenticating a request needs to know about the credential it carries, and its user. */
+export interface SignedIn {
+  /** The user as the database had them when read, with the credential they act through. */
   readonly actor: UserActor;
-  readonly tokenVersion: number;
+  readonly expiresAt: Date;
+  /** When this credential was last recorded as used (written at most once a minute). */
+  lastSeenAt: Date;
 }
 
 export interface ActorDirectoryOptions {
-  /** Users kept in memory at most; the least recently stored go first. */
+  /** Credentials kept in memory at most; the least recently stored go first. */
   maxEntries?: number;
   /**
    * How long an entry is trusted at most, whatever the notifications say: a safety net for a
@@ -24,21 +36,25 @@ export interface ActorDirectoryOptions {
 }
 
 /**
- * The users that requests act as, kept in memory so that authenticating a request costs no
- * statement, yet current: a change to a user's roles, email, token version, existence or client
- * access list empties their entry
- * - at once on the instance that made the change (the services call `changed` after committing);
+ * The signed-in users that requests act as, by the credential they present (a session), kept in
+ * memory so that authenticating a request costs no statement, yet current: a change to a user's
+ * roles, email, existence or client access list, or the end of a credential, empties the entries
+ * concerned
+ * - at once on the instance that made the change (the services call `changed` / `ended` after
+ *   committing);
  * - on every other instance when the database's notification arrives (`notified`, fed by
- *   `LISTEN tracker_actors`; the triggers of Migration20261126120000 send it at commit, whoever
- *   wrote: another instance, the operator's CLI, psql).
+ *   `LISTEN tracker_actors`; the triggers of Migration20261126120000 and Migration20261201090000
+ *   send it at commit, whoever wrote: another instance, the operator's CLI, psql).
  *
  * Nothing is served from memory unless notifications are being received (`resume`): while the
  * channel is down (`suspend`), and before it first comes up, every request reads the database, as
  * if there were no cache. A read that was under way when a change arrived is used for its own
  * request but not kept, since it may predate the change.
  */
-export class ActorDirectory implements ActorChanges {
-  private readonly entries = new Map<number, { entry: ActorEntry; storedAt: number }>();
+export class ActorDirectory implements ActorChanges, CredentialChanges {
+  private readonly entries = new Map<string, { entry: SignedIn; storedAt: number }>();
+  /** The credentials held for each user, so that a change to the user empties them all. */
+  private readonly byUser = new Map<number, Set<string>>();
   /** Bumped by every change and every suspend/resume: a read is kept only if none happened meanwhile. */
   private generation = 0;
   private live = false;
@@ -57,59 +73,90 @@ export class ActorDirectory implements ActorChanges {
     return this.live;
   }
 
-  /** How many users are held: for tests and diagnostics. */
+  /** How many credentials are held: for tests and diagnostics. */
   get size(): number {
     return this.entries.size;
   }
 
   /**
-   * The user with this id, from memory when held and fresh, otherwise from `load` (undefined:
-   * no such user). `tokenVersion` is the version the caller's token carries: an entry with another
-   * version is not trusted (it may be the stale one), and the database decides.
+   * The credential named `key`, from memory when held and fresh, otherwise from `load`
+   * (undefined: no such credential, or it has ended).
    */
-  async lookup(userId: number, tokenVersion: number, load: () => Promise<ActorEntry | undefined>): Promise<ActorEntry | undefined> {
+  async lookup(key: string, load: () => Promise<SignedIn | undefined>): Promise<SignedIn | undefined> {
     if (this.live) {
-      const held = this.entries.get(userId);
-      if (held && held.entry.tokenVersion === tokenVersion && this.now() - held.storedAt < this.maxAgeMs) return held.entry;
+      const held = this.entries.get(key);
+      if (held && this.now() - held.storedAt < this.maxAgeMs) return held.entry;
     }
     const generation = this.generation;
     const entry = await load();
-    if (entry && this.live && generation === this.generation) this.store(userId, entry);
+    if (entry && this.live && generation === this.generation) this.store(key, entry);
     return entry;
   }
 
   changed(userIds: readonly number[] | 'all'): void {
     this.generation += 1;
-    if (userIds === 'all') this.entries.clear();
-    else for (const id of userIds) this.entries.delete(id);
+    if (userIds === 'all') return this.clear();
+    for (const id of userIds) {
+      for (const key of this.byUser.get(id) ?? []) this.entries.delete(key);
+      this.byUser.delete(id);
+    }
   }
 
-  /** A `tracker_actors` notification's payload: comma-separated user ids, or `*`. */
+  ended(keys: readonly string[] | 'all'): void {
+    this.generation += 1;
+    if (keys === 'all') return this.clear();
+    for (const key of keys) this.forget(key);
+  }
+
+  /**
+   * A `tracker_actors` notification's payload: comma-separated user ids, `s:` and comma-separated
+   * session ids, or `*` / `s:*` for all of them.
+   */
   notified(payload: string): void {
-    if (payload === '*') return this.changed('all');
-    const ids = payload.split(',').map(Number);
-    // A payload we cannot read is treated as "everyone changed": never keep what may be stale.
-    this.changed(ids.every(Number.isSafeInteger) ? ids : 'all');
+    if (payload === '*' || payload === 's:*') return this.changed('all');
+    const sessions = payload.startsWith('s:');
+    const ids = (sessions ? payload.slice(2) : payload).split(',').map(Number);
+    // A payload we cannot read is treated as "everything changed": never keep what may be stale.
+    if (!ids.every(Number.isSafeInteger)) return this.changed('all');
+    if (sessions) this.ended(ids.map((id) => credentialKey('session', id)));
+    else this.changed(ids);
   }
 
   /** Notifications are being received from now on: entries may be kept. */
   resume(): void {
     this.generation += 1;
-    this.entries.clear();
+    this.clear();
     this.live = true;
   }
 
   /** Notifications may be missed from now on: forget everything and read the database every time. */
   suspend(): void {
     this.generation += 1;
-    this.entries.clear();
+    this.clear();
     this.live = false;
   }
 
-  private store(userId: number, entry: ActorEntry): void {
-    // Re-inserting moves the user to the end: the map's first key is always the oldest stored.
-    this.entries.delete(userId);
-    this.entries.set(userId, { entry, storedAt: this.now() });
-    while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+  private store(key: string, entry: SignedIn): void {
+    // Re-inserting moves the credential to the end: the map's first key is always the oldest stored.
+    this.forget(key);
+    this.entries.set(key, { entry, storedAt: this.now() });
+    const keys = this.byUser.get(entry.actor.id) ?? new Set<string>();
+    keys.add(key);
+    this.byUser.set(entry.actor.id, keys);
+    while (this.entries.size > this.maxEntries) this.forget(this.entries.keys().next().value!);
+  }
+
+  private forget(key: string): void {
+    const held = this.entries.get(key);
+    if (!held) return;
+    this.entries.delete(key);
+    const keys = this.byUser.get(held.entry.actor.id);
+    keys?.delete(key);
+    if (keys?.size === 0) this.byUser.delete(held.entry.actor.id);
+  }
+
+  private clear(): void {
+    this.entries.clear();
+    this.byUser.clear();
   }
 }

@@ -60,15 +60,18 @@ export class AuditLog {
     } as AuditEvent);
   }
 
-  /** A sign-in event, where the actor is whoever the email names (or nobody yet). */
+  /**
+   * A sign-in event, where the actor is whoever the email names (or nobody yet). `email` is ''
+   * when what was typed is not an email address: that text is never recorded.
+   */
   async recordSignIn(
     em: EntityManager,
-    event: { action: 'login.success' | 'login.failure' | 'login.lockout'; email: string; userId: number | null; channel?: AuditChannel; sourceAddress: string | null; detail?: AuditChanges },
+    event: { action: Extract<AuditAction, `login.${string}`>; email: string; userId: number | null; channel?: AuditChannel; sourceAddress: string | null; detail?: AuditChanges },
   ): Promise<void> {
     await em.insert(AuditEvent, {
       at: new Date(),
       actorId: event.action === 'login.success' ? event.userId : null,
-      actorLabel: event.email.slice(0, 300) || '(empty email)',
+      actorLabel: event.email.slice(0, 300) || '(not an email address)',
       channel: event.channel ?? 'api',
       action: event.action,
       targetType: event.userId === null ? null : 'user',

@@ -1,16 +1,18 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { userActor, type UserActor } from '../domain/actor.js';
 import { DomainError, MESSAGES } from '../domain/errors.js';
+import { SESSION_LAST_SEEN_INTERVAL_MS } from '../domain/limits.js';
 import { isRole } from '../domain/roles.js';
-import { isPasswordLength } from '../domain/validation.js';
+import { checkEmail, isPasswordLength } from '../domain/validation.js';
 import type { PasswordHasher } from '../auth/passwords.js';
 import type { TokenService } from '../auth/tokens.js';
 import { User } from '../entities/user.entity.js';
-import type { ActorDirectory, ActorEntry } from './actor-directory.js';
+import { credentialKey, type ActorDirectory, type SignedIn } from './actor-directory.js';
 import type { AuditLog } from './audit-log.js';
 import type { ServiceContext } from './context.js';
 import type { LoginThrottle } from './login-throttle.js';
 import { inTransaction } from './persistence.js';
+import type { SessionService } from './session.service.js';
 import type { UserSummary, UserSummaryReader } from './user-read-model.js';
 
 export interface LoginAttempt {
@@ -24,7 +26,7 @@ export interface LoginResult {
   user: UserSummary;
 }
 
-/** Signing in, and turning a token back into the acting user on every request. */
+/** Signing in, signing out, and turning a token back into the acting user on every request. */
 export class AuthService {
   constructor(
     /** The database's root EntityManager: authenticating a request forks its own unit of work. */
@@ -34,8 +36,9 @@ export class AuthService {
     private readonly tokens: TokenService | undefined,
     private readonly throttle: LoginThrottle,
     private readonly audit: AuditLog,
-    /** Who tokens speak for, kept current by the database's notifications. */
+    /** Who credentials speak for, kept current by the database's notifications. */
     private readonly actors: ActorDirectory,
+    private readonly sessions: SessionService,
     private readonly users: UserSummaryReader,
   ) {}
 
@@ -45,56 +48,92 @@ export class AuthService {
   }
 
   /**
-   * Email and password → a token. Every failure says the same thing, whether the email is unknown
-   * or the password wrong, and costs the same time. Guessing is throttled per email and per
-   * network address (LoginThrottle): once locked out, TOO_MANY_REQUESTS says when to retry.
+   * Email and password → a session and its token. Every failure says the same thing, whether the
+   * email is unknown or the password wrong, and costs the same time. Each guess is counted before
+   * the password is checked (LoginThrottle): once the email or the address is over its limit,
+   * TOO_MANY_REQUESTS says when to retry, even for the right password.
    */
   async login(ctx: ServiceContext, attempt: LoginAttempt): Promise<LoginResult> {
     const tokens = this.signer();
     const { em } = ctx;
-    const email = String(attempt.email).trim().toLowerCase();
+    const typed = String(attempt.email).trim().toLowerCase();
+    // Text that is no email address (a password typed in the wrong field) is never stored.
+    const email = checkEmail(typed).ok ? typed : '';
     const password = String(attempt.password);
-    const source = ctx.sourceAddress?.slice(0, 64) ?? null;
-    await this.throttle.assertAllowed(em, email, source);
+    const guess = await this.throttle.begin(em, email, ctx.sourceAddress ?? null);
 
     const user = email ? await em.findOne(User, { email }, { populate: ['passwordHash'] }) : null;
     // bcrypt would compare only the first 72 bytes: a longer password must fail, not match a prefix.
     const valid = user && isPasswordLength(password) ? await this.passwords.verify(password, user.passwordHash) : await this.passwords.verifyNobody(password);
     if (!user || !valid) {
-      await inTransaction(em, async (tx) => {
-        const lockouts = await this.throttle.recordFailure(tx, email, source);
-        const record = { email, userId: user?.id ?? null, channel: ctx.channel, sourceAddress: source };
-        await this.audit.recordSignIn(tx, { ...record, action: 'login.failure' });
-        for (const lockout of lockouts) {
-          await this.audit.recordSignIn(tx, { ...record, action: 'login.lockout', detail: { lockedOut: lockout.of, until: lockout.until.toISOString(), level: String(lockout.level) } });
-        }
-      });
+      await this.recordFailure(ctx, guess, user?.id ?? null);
       throw new DomainError('UNAUTHENTICATED', MESSAGES.badCredentials);
     }
+    await this.throttle.succeeded(em, guess);
 
-    const now = new Date();
-    await inTransaction(em, async (tx) => {
-      await tx.nativeUpdate(User, user.id, { lastLoginAt: now });
-      await this.throttle.recordSuccess(tx, email);
-      await this.audit.recordSignIn(tx, { action: 'login.success', email, userId: user.id, channel: ctx.channel, sourceAddress: source });
+    const expiresAt = tokens.expiryFromNow();
+    const sessionId = await inTransaction(em, async (tx) => {
+      await tx.nativeUpdate(User, user.id, { lastLoginAt: new Date() });
+      const id = await this.sessions.open(tx, user.id, { expiresAt, userAgent: ctx.userAgent, address: ctx.sourceAddress });
+      await this.audit.recordSignIn(tx, { action: 'login.success', email, userId: user.id, channel: ctx.channel, sourceAddress: ctx.sourceAddress ?? null });
+      return id;
     });
-    const issued = tokens.issue({ userId: user.id, tokenVersion: user.tokenVersion });
+    const issued = tokens.issue({ userId: user.id, sessionId }, expiresAt);
     const signedIn = await this.users.read(em, user.id);
     if (!signedIn) throw new DomainError('UNAUTHENTICATED', MESSAGES.badCredentials); // deleted meanwhile
     return { ...issued, user: signedIn };
   }
 
   /**
+   * A guess of a signed-in user's own password (their current password, to change it): counted,
+   * throttled and audited exactly like a sign-in with it. TOO_MANY_REQUESTS while locked out;
+   * false for a wrong one.
+   */
+  async checkOwnPassword(ctx: ServiceContext, user: { id: number; email: string; passwordHash: string }, password: string): Promise<boolean> {
+    const guess = await this.throttle.begin(ctx.em, user.email, ctx.sourceAddress ?? null);
+    const valid = isPasswordLength(password) && (await this.passwords.verify(password, user.passwordHash));
+    if (!valid) {
+      await this.recordFailure(ctx, guess, user.id, 'current password');
+      return false;
+    }
+    await this.throttle.succeeded(ctx.em, guess);
+    return true;
+  }
+
+  /** Logout: ends the session the request carries, if any. */
+  async logout(ctx: ServiceContext): Promise<void> {
+    await this.sessions.endCurrent(ctx);
+  }
+
+  /**
    * The user a bearer token speaks for, with roles and client access list as the database has them
-   * now (never trusted from the token): read in one statement, or from the ActorDirectory, which
-   * the database keeps current. UNAUTHENTICATED when the token is invalid or expired, the user is
-   * gone, or the password changed since it was issued.
+   * now (never trusted from the token): read in one statement with the token's session, or from the
+   * ActorDirectory, which the database keeps current. UNAUTHENTICATED when the token is invalid or
+   * expired, or its session has ended (logout, revocation, a password change, the user deleted).
    */
   async authenticate(token: string): Promise<UserActor> {
     const claims = this.signer().verify(token);
-    const entry = await this.actors.lookup(claims.userId, claims.tokenVersion, () => loadActor(this.root.fork(), claims.userId));
-    if (!entry || entry.tokenVersion !== claims.tokenVersion) throw new DomainError('UNAUTHENTICATED', MESSAGES.sessionRevoked);
+    const entry = await this.actors.lookup(credentialKey('session', claims.sessionId), () => loadSession(this.root.fork(), claims.sessionId));
+    if (!entry || entry.actor.id !== claims.userId) throw new DomainError('UNAUTHENTICATED', MESSAGES.sessionRevoked);
+    const now = Date.now();
+    if (entry.expiresAt.getTime() <= now) throw new DomainError('UNAUTHENTICATED', MESSAGES.sessionExpired);
+    if (now - entry.lastSeenAt.getTime() >= SESSION_LAST_SEEN_INTERVAL_MS) {
+      // Recorded at most once a minute, off the request's path: a failure here costs nothing but the record.
+      entry.lastSeenAt = new Date(now);
+      this.sessions.touch(this.root.fork(), claims.sessionId).catch(() => undefined);
+    }
     return entry.actor;
+  }
+
+  private async recordFailure(ctx: ServiceContext, guess: Awaited<ReturnType<LoginThrottle['begin']>>, userId: number | null, during?: string): Promise<void> {
+    await inTransaction(ctx.em, async (tx) => {
+      const lockouts = await this.throttle.failed(tx, guess);
+      const record = { email: guess.email, userId, channel: ctx.channel, sourceAddress: ctx.sourceAddress ?? null };
+      await this.audit.recordSignIn(tx, { ...record, action: 'login.failure', detail: during ? { with: during } : undefined });
+      for (const lockout of lockouts) {
+        await this.audit.recordSignIn(tx, { ...record, action: 'login.lockout', detail: { lockedOut: lockout.of, until: lockout.until.toISOString(), level: String(lockout.level) } });
+      }
+    });
   }
 
   private signer(): TokenService {
@@ -103,15 +142,21 @@ export class AuthService {
   }
 }
 
-/** The user a token speaks for, as the database has them now: one statement. */
-async function loadActor(em: EntityManager, userId: number): Promise<ActorEntry | undefined> {
-  const rows = await em.execute<{ email: string; roles: string[]; token_version: number; client_ids: number[] }[]>(
-    `select u."email", u."roles", u."token_version",
+/** An open session and its user as the database has them now: one statement. */
+async function loadSession(em: EntityManager, sessionId: number): Promise<SignedIn | undefined> {
+  const rows = await em.execute<{ user_id: number; email: string; roles: string[]; client_ids: number[]; expires_at: string; last_seen_at: string }[]>(
+    `select s."user_id", s."expires_at", s."last_seen_at", u."email", u."roles",
             coalesce(array(select uc."client_id" from "user_clients" uc where uc."user_id" = u."id"), '{}') as "client_ids"
-       from "users" u where u."id" = ?`,
-    [userId],
+       from "sessions" s join "users" u on u."id" = s."user_id"
+      where s."id" = ? and s."ended_at" is null and s."expires_at" > now()`,
+    [sessionId],
   );
   const row = rows[0];
   if (!row) return undefined;
-  return { actor: userActor(userId, row.email, row.roles.filter(isRole), row.client_ids.map(Number)), tokenVersion: row.token_version };
+  const userId = Number(row.user_id);
+  return {
+    actor: userActor(userId, row.email, row.roles.filter(isRole), row.client_ids.map(Number), { kind: 'session', id: sessionId }),
+    expiresAt: new Date(row.expires_at),
+    lastSeenAt: new Date(row.last_seen_at),
+  };
 }

@@ -15,9 +15,11 @@ export interface ServiceContext {
   readonly channel?: AuditChannel;
   /** The caller's network address, when there is one. */
   readonly sourceAddress?: string | null;
+  /** The caller's User-Agent, kept with a session it opens. */
+  readonly userAgent?: string | null;
 }
 
-export type ContextExtras = Pick<ServiceContext, 'channel' | 'sourceAddress'>;
+export type ContextExtras = Pick<ServiceContext, 'channel' | 'sourceAddress' | 'userAgent'>;
 
 /**
  * The one way to make a unit of work for an actor: binds the actor's client scope to the

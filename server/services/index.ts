@@ -11,6 +11,7 @@ import { ClientService } from './client.service.js';
 import { serviceContext, type ContextExtras, type ServiceContext } from './context.js';
 import { LoginThrottle, type ThrottleLimits } from './login-throttle.js';
 import { NotificationService } from './notification.service.js';
+import { SessionService } from './session.service.js';
 import { TicketService } from './ticket.service.js';
 import { UserSummaryReader } from './user-read-model.js';
 import { UserService } from './user.service.js';
@@ -23,6 +24,7 @@ export interface Services {
   readonly tickets: TicketService;
   readonly notifications: NotificationService;
   readonly audit: AuditLog;
+  readonly sessions: SessionService;
   /** The users that requests act as, kept in memory while the database's notifications arrive. */
   readonly actors: ActorDirectory;
   /** A fresh unit of work for one request or command, acting as `actor`. */
@@ -60,13 +62,16 @@ export function createServices(database: Database, options: ServicesOptions): Se
   const userReads = new UserSummaryReader();
   const publicUrl = options.publicUrl.replace(/\/+$/, '');
   const notifications = new NotificationService({ ticketUrl: (id) => `${publicUrl}/tickets/${id}`, onEmailQueued: options.onEmailQueued });
+  const sessions = new SessionService(audit, actors);
+  const auth = new AuthService(database.orm.em, passwords, tokens, throttle, audit, actors, sessions, userReads);
   const services: Services = {
-    users: new UserService(passwords, throttle, audit, actors, userReads),
+    users: new UserService(passwords, throttle, audit, actors, userReads, auth, sessions),
     clients: new ClientService(audit, actors),
-    auth: new AuthService(database.orm.em, passwords, tokens, throttle, audit, actors, userReads),
+    auth,
     tickets: new TicketService(notifications, audit, userReads),
     notifications,
     audit,
+    sessions,
     actors,
     context: (actor, extras) => serviceContext(database.orm.em.fork(), actor, extras),
   };

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { DomainError } from '../domain/errors.js';
 import {
+  LOGIN_ATTEMPT_IN_FLIGHT_MS,
   LOGIN_FAILURE_WINDOW_MS,
   LOGIN_LOCKOUT_BASE_MS,
   LOGIN_LOCKOUT_MAX_MS,
@@ -10,19 +11,28 @@ import {
 } from '../domain/limits.js';
 import { LoginFailure } from '../entities/login-failure.entity.js';
 import { LoginLockout } from '../entities/login-lockout.entity.js';
+import { inTransaction } from './persistence.js';
 
 const emailKey = (email: string) => `email:${email}`;
-const sourceKey = (source: string) => `source:${source}`;
 
 /**
- * Throttling of password guessing, in the database so that it holds across server instances.
- * Failures are counted per email and per network address over a sliding window; reaching the
- * limit locks that email (or address) out, for the window at first and for twice as long at each
- * further lockout within a day (at most a day). Locked out, even the right password is refused,
- * and TOO_MANY_REQUESTS says when to try again. An admin can lift an email's lockout.
+ * Throttling of password guessing (and of any other secret a person proves, such as a current
+ * password or a second-factor code), in the database so that it holds across server instances.
+ *
+ * - Per email: at most `perEmail` failures in a sliding window; reaching it locks the email out,
+ *   for the window at first and twice as long at each further lockout within a day (at most a
+ *   day). Locked out, even the right secret is refused.
+ * - Per network address: at most `perSource` failures in the window, across every email; more are
+ *   refused until the oldest leaves the window. The address is slowed, never locked for longer,
+ *   and no other address is affected.
+ *
+ * A guess is counted *before* its secret is checked (`begin`), under a lock on the email and the
+ * address, so that guesses arriving together are counted one after the other: however many
+ * arrive at once, no more than the limit are ever checked. Its outcome is recorded after the
+ * check (`failed`, `succeeded`); `succeeded` looks again, so a lockout that began meanwhile holds.
  */
 export interface NewLockout {
-  of: 'email' | 'source';
+  of: 'email';
   until: Date;
   level: number;
 }
@@ -32,38 +42,73 @@ export interface ThrottleLimits {
   perSource: number;
 }
 
+/** One guess, counted and not yet decided. */
+export interface Attempt {
+  readonly id: string;
+  /** '' when what was typed is not an email address (it is then never stored). */
+  readonly email: string;
+  readonly source: string | null;
+}
+
 export class LoginThrottle {
   constructor(private readonly limits: ThrottleLimits = { perEmail: LOGIN_MAX_FAILURES, perSource: LOGIN_MAX_FAILURES_PER_SOURCE }) {}
 
-  /** TOO_MANY_REQUESTS while the email or the address is locked out. */
-  async assertAllowed(em: EntityManager, email: string, source: string | null): Promise<void> {
-    const keys = [emailKey(email), ...(source ? [sourceKey(source)] : [])];
-    const active = await em.find(LoginLockout, { key: { $in: keys }, lockedUntil: { $gt: new Date() } }, { orderBy: { lockedUntil: 'desc' } });
-    const lockout = active[0];
-    if (!lockout) return;
-    const seconds = Math.max(1, Math.ceil((lockout.lockedUntil.getTime() - Date.now()) / 1000));
-    const what = lockout.key.startsWith('email:') ? 'for this email' : 'from your network address';
-    throw new DomainError('TOO_MANY_REQUESTS', `Too many failed sign-in attempts ${what}; try again in ${describeWait(seconds)}`, {
-      retryAfter: seconds,
-      retryAt: lockout.lockedUntil.toISOString(),
+  /**
+   * Counts a guess of `email`'s secret from `source`, in a transaction of its own: TOO_MANY_REQUESTS
+   * while the email is locked out or has as many guesses failed or in flight as its limit allows,
+   * or while the address has reached its own limit.
+   */
+  async begin(em: EntityManager, email: string, source: string | null): Promise<Attempt> {
+    return inTransaction(em, async (tx) => {
+      await this.lock(tx, email, source);
+      if (email) {
+        const lockout = await this.activeLockout(tx, email);
+        if (lockout) throw tooMany(lockout.lockedUntil, 'for this email');
+        const previous = await tx.findOne(LoginLockout, { key: emailKey(email) });
+        const counted = await this.countAttempts(tx, { email }, this.since(previous));
+        // The next failure would lock the email out: a guess beyond it is not checked at all.
+        if (counted.total >= this.limits.perEmail) throw tooMany(new Date(Date.now() + LOGIN_LOCKOUT_BASE_MS), 'for this email');
+      }
+      if (source) {
+        const counted = await this.countAttempts(tx, { source }, new Date(Date.now() - LOGIN_FAILURE_WINDOW_MS));
+        if (counted.total >= this.limits.perSource) {
+          const freesAt = new Date((counted.oldest ?? new Date()).getTime() + LOGIN_FAILURE_WINDOW_MS);
+          throw tooMany(freesAt, 'from your network address');
+        }
+      }
+      const [row] = await tx.execute<{ id: string }[]>(
+        `insert into "login_failures" ("email", "source", "created_at", "pending") values (?, ?, now(), true) returning "id"`,
+        [email.slice(0, 254), source?.slice(0, 64) ?? null],
+      );
+      return { id: String(row!.id), email, source };
     });
   }
 
-  /** Records a failure; locks the email or the address out when it reaches its limit. Returns the lockouts it began. */
-  async recordFailure(em: EntityManager, email: string, source: string | null): Promise<NewLockout[]> {
-    const now = new Date();
-    await em.insert(LoginFailure, { email: email.slice(0, 254), source: source?.slice(0, 64) ?? null, createdAt: now } as LoginFailure);
-    const begun: NewLockout[] = [];
-    const byEmail = await this.lockIfOver(em, emailKey(email), { email }, this.limits.perEmail);
-    if (byEmail) begun.push({ of: 'email', ...byEmail });
-    const bySource = source ? await this.lockIfOver(em, sourceKey(source), { source }, this.limits.perSource) : null;
-    if (bySource) begun.push({ of: 'source', ...bySource });
-    return begun;
+  /** The guess was wrong: recorded as a failure, inside the caller's transaction. Returns the lockout it began, if any. */
+  async failed(em: EntityManager, attempt: Attempt): Promise<NewLockout[]> {
+    await this.lock(em, attempt.email, null);
+    await em.nativeUpdate(LoginFailure, { id: attempt.id }, { pending: false });
+    if (!attempt.email) return [];
+    const lockout = await this.lockIfOver(em, attempt.email);
+    return lockout ? [{ of: 'email', ...lockout }] : [];
   }
 
-  /** A successful sign-in forgets the email's failures. */
-  async recordSuccess(em: EntityManager, email: string): Promise<void> {
-    await em.nativeDelete(LoginFailure, { email });
+  /**
+   * The guess was right. Unless the email was locked out meanwhile (then TOO_MANY_REQUESTS, even
+   * now), its failures are forgotten. In a transaction of its own.
+   */
+  async succeeded(em: EntityManager, attempt: Attempt): Promise<void> {
+    const lockedUntil = await inTransaction(em, async (tx) => {
+      await this.lock(tx, attempt.email, null);
+      const lockout = attempt.email ? await this.activeLockout(tx, attempt.email) : null;
+      if (lockout) {
+        await tx.nativeDelete(LoginFailure, { id: attempt.id });
+        return lockout.lockedUntil;
+      }
+      await tx.nativeDelete(LoginFailure, attempt.email ? { email: attempt.email } : { id: attempt.id });
+      return null;
+    });
+    if (lockedUntil) throw tooMany(lockedUntil, 'for this email');
   }
 
   /** Lifts an email's lockout and forgets its failures (an admin's decision). */
@@ -74,18 +119,51 @@ export class LoginThrottle {
     return lifted > 0;
   }
 
-  /** Until when this email is locked out, or null. */
-  async lockedUntil(em: EntityManager, email: string): Promise<Date | null> {
-    const lockout = await em.findOne(LoginLockout, { key: emailKey(email), lockedUntil: { $gt: new Date() } });
-    return lockout?.lockedUntil ?? null;
+  /** Forgets a network address's failures, so that it is no longer slowed. Returns how many there were in the window. */
+  async unlockAddress(em: EntityManager, source: string): Promise<number> {
+    const inWindow = await em.count(LoginFailure, { source, createdAt: { $gt: new Date(Date.now() - LOGIN_FAILURE_WINDOW_MS) } });
+    await em.nativeDelete(LoginFailure, { source });
+    return inWindow;
   }
 
-  private async lockIfOver(em: EntityManager, key: string, who: { email?: string; source?: string }, limit: number): Promise<{ until: Date; level: number } | null> {
+  /** Until when this email is locked out, or null. */
+  async lockedUntil(em: EntityManager, email: string): Promise<Date | null> {
+    return (await this.activeLockout(em, email))?.lockedUntil ?? null;
+  }
+
+  /** Serialises the guesses of one email, and of one address, across every instance, until the transaction ends. */
+  private async lock(em: EntityManager, email: string, source: string | null): Promise<void> {
+    // Always the email first, then the address: two guesses never wait for each other in a circle.
+    if (email) await em.execute(`select pg_advisory_xact_lock(hashtextextended(?, 0))`, [`tracker.sign-in.email:${email}`]);
+    if (source) await em.execute(`select pg_advisory_xact_lock(hashtextextended(?, 0))`, [`tracker.sign-in.source:${source}`]);
+  }
+
+  private activeLockout(em: EntityManager, email: string): Promise<LoginLockout | null> {
+    return em.findOne(LoginLockout, { key: emailKey(email), lockedUntil: { $gt: new Date() } });
+  }
+
+  /** Failures count from the end of the last lockout (or the window, whichever is later). */
+  private since(previous: LoginLockout | null): Date {
+    return new Date(Math.max(Date.now() - LOGIN_FAILURE_WINDOW_MS, previous?.lockedUntil.getTime() ?? 0));
+  }
+
+  /** Failures since `since`, and guesses in flight (an attempt whose check never finished stops counting after a minute). */
+  private async countAttempts(em: EntityManager, who: { email: string } | { source: string }, since: Date): Promise<{ total: number; oldest: Date | null }> {
+    const column = 'email' in who ? '"email"' : '"source"';
+    const rows = await em.execute<{ total: number; oldest: string | null }[]>(
+      `select count(*)::int as "total", min("created_at") as "oldest" from "login_failures"
+        where ${column} = ? and "created_at" > ? and (not "pending" or "created_at" > ?)`,
+      ['email' in who ? who.email : who.source, since, new Date(Date.now() - LOGIN_ATTEMPT_IN_FLIGHT_MS)],
+    );
+    const row = rows[0]!;
+    return { total: Number(row.total), oldest: row.oldest ? new Date(row.oldest) : null };
+  }
+
+  private async lockIfOver(em: EntityManager, email: string): Promise<{ until: Date; level: number } | null> {
+    const key = emailKey(email);
     const previous = await em.findOne(LoginLockout, { key });
-    // Failures count from the end of the last lockout (or the window, whichever is later).
-    const since = new Date(Math.max(Date.now() - LOGIN_FAILURE_WINDOW_MS, previous?.lockedUntil.getTime() ?? 0));
-    const failures = await em.count(LoginFailure, { ...who, createdAt: { $gt: since } });
-    if (failures < limit) return null;
+    const failures = await em.count(LoginFailure, { email, pending: false, createdAt: { $gt: this.since(previous) } });
+    if (failures < this.limits.perEmail) return null;
     const remembered = previous && previous.lockedUntil.getTime() > Date.now() - LOGIN_LOCKOUT_MEMORY_MS;
     const level = remembered ? previous.level + 1 : 1;
     const until = new Date(Date.now() + Math.min(LOGIN_LOCKOUT_MAX_MS, LOGIN_LOCKOUT_BASE_MS * 2 ** (level - 1)));
@@ -98,6 +176,14 @@ export class LoginThrottle {
     );
     return { until, level };
   }
+}
+
+function tooMany(until: Date, what: string): DomainError {
+  const seconds = Math.max(1, Math.ceil((until.getTime() - Date.now()) / 1000));
+  return new DomainError('TOO_MANY_REQUESTS', `Too many failed sign-in attempts ${what}; try again in ${describeWait(seconds)}`, {
+    retryAfter: seconds,
+    retryAt: until.toISOString(),
+  });
 }
 
 function describeWait(seconds: number): string {

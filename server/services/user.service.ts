@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { canReadUser } from '../domain/access.js';
 import { diffFields } from '../domain/audit.js';
@@ -16,7 +17,6 @@ import {
   checkPassword,
   checkRoles,
   checkSearch,
-  isPasswordLength,
   requireId,
   type NotificationPreferences,
 } from '../domain/validation.js';
@@ -25,10 +25,12 @@ import { Client } from '../entities/client.entity.js';
 import { User } from '../entities/user.entity.js';
 import type { ActorChanges } from './actor-directory.js';
 import type { AuditLog } from './audit-log.js';
+import type { AuthService } from './auth.service.js';
 import type { ServiceContext } from './context.js';
 import { requireAdmin, requireUser, requireUserAccess } from './guards.js';
 import type { LoginThrottle } from './login-throttle.js';
 import { inTransaction, type ConstraintVerdicts } from './persistence.js';
+import type { SessionService } from './session.service.js';
 import { findUserPage, type UserListing, type UserSummary, type UserSummaryReader } from './user-read-model.js';
 
 const WRITE_VERDICTS: ConstraintVerdicts = {
@@ -86,6 +88,8 @@ export class UserService {
     /** Told after a change to who a user is when signed in (roles, email, password, access list). */
     private readonly actors: ActorChanges,
     private readonly summaries: UserSummaryReader,
+    private readonly auth: AuthService,
+    private readonly sessions: SessionService,
   ) {}
 
   /** Lifts a user's sign-in lockout and forgets their failed attempts (ADMIN, or the operator). */
@@ -97,6 +101,21 @@ export class UserService {
       await this.audit.record(em, ctx, { action: 'user.unlock', targetType: 'user', targetId: user.id, changes: { lockout: lifted ? 'lifted' : 'none was active' } });
     });
     return user;
+  }
+
+  /**
+   * Lets a network address sign in again after too many failed attempts from it (ADMIN, or the
+   * operator): its failures are forgotten. Returns how many there were in the window.
+   */
+  async unlockAddress(ctx: ServiceContext, rawAddress: string): Promise<number> {
+    requireAdmin(ctx.actor);
+    const address = String(rawAddress).trim().toLowerCase();
+    if (isIP(address) === 0) throw new ValidationError({ address: 'must be an IPv4 or IPv6 address' });
+    return inTransaction(ctx.em, async (em) => {
+      const failures = await this.throttle.unlockAddress(em, address);
+      await this.audit.record(em, ctx, { action: 'address.unlock', changes: { address, failures: `${failures} forgotten` } });
+      return failures;
+    });
   }
 
   /** Until when a user cannot sign in after too many failures; null when they can. Admins and the user themselves. */
@@ -201,10 +220,11 @@ export class UserService {
       if (!data.currentPassword) {
         problems.add('currentPassword', 'is required to change the password');
       } else {
+        // A guess of the current password counts as a sign-in with it: throttled and audited, so
+        // a stolen session cannot try passwords at bcrypt's pace.
         const stored = await ctx.em.findOne(User, me.id, { populate: ['passwordHash'] });
         if (!stored) throw notFound('user');
-        const matches = isPasswordLength(data.currentPassword) && (await this.passwords.verify(data.currentPassword, stored.passwordHash));
-        if (!matches) problems.add('currentPassword', 'is incorrect');
+        if (!(await this.auth.checkOwnPassword(ctx, stored, data.currentPassword))) problems.add('currentPassword', 'is incorrect');
       }
     }
     problems.throwIfAny();
@@ -217,8 +237,8 @@ export class UserService {
 
   /**
    * The step `update` and `updateMe` share, inside their transaction: the user's row with its access
-   * list, the changes applied, one flush, and the audit entry of what changed. A new password hash
-   * bumps the token version, which revokes every token issued before.
+   * list, the changes applied, one flush, and the audit entry of what changed. A new password
+   * ends every session of the user (their tokens stop working on the next request).
    */
   private async change(em: EntityManager, ctx: ServiceContext, id: number, change: UserChange): Promise<void> {
     const user = await em.findOne(User, id, { populate: ['clients'] });
@@ -230,12 +250,10 @@ export class UserService {
     if (change.preferences?.email !== undefined) user.notifyByEmail = change.preferences.email;
     if (change.preferences?.ui !== undefined) user.notifyInUi = change.preferences.ui;
     if (change.clientIds !== undefined) user.clients.set(change.clientIds.map((cid) => em.getReference(Client, cid)));
-    if (change.passwordHash !== undefined) {
-      user.passwordHash = change.passwordHash;
-      user.tokenVersion += 1;
-    }
+    if (change.passwordHash !== undefined) user.passwordHash = change.passwordHash;
     user.updatedAt = new Date();
     await em.flush();
+    if (change.passwordHash !== undefined) await this.sessions.endAll(em, id);
     const changes = diffFields(before, snapshot(user));
     if (change.passwordHash !== undefined) changes.password = 'changed';
     await this.audit.record(em, ctx, { action: 'user.update', targetType: 'user', targetId: id, changes });

@@ -22,6 +22,9 @@ const ACTION_LABELS: Record<AuditAction, string> = {
   'login.success': 'Signed in',
   'login.failure': 'Sign-in failed',
   'login.lockout': 'Locked out',
+  logout: 'Signed out',
+  'session.revoke': 'Sessions ended',
+  'address.unlock': 'Address unlocked',
 };
 
 /** "User updated" for user.update; an action the console does not know yet shows as it is. */

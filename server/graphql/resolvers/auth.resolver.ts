@@ -16,10 +16,11 @@ export class AuthResolver {
   }
 
   @Mutation(() => Boolean, {
-    description: "Ends the browser's session: clears the session cookie that login set. A Bearer token stays valid until it expires.",
+    description: "Ends the caller's session, if there is one (its token stops working at once, Bearer or cookie), and clears the session cookie.",
   })
   @Directive('@public')
-  logout(@Ctx() ctx: RequestContext): boolean {
+  async logout(@Ctx() ctx: RequestContext): Promise<boolean> {
+    await ctx.services.auth.logout(ctx);
     ctx.session.end();
     return true;
   }
