@@ -4,6 +4,7 @@ import { DatabaseUnavailableError } from '../server/db/connection-errors.js';
 import { redactUrl } from '../server/db/database.js';
 import { parseId } from '../server/domain/validation.js';
 import { toPublicError } from '../server/public-error.js';
+import { UntrustedSocketError } from './control-client.js';
 import { CliUsageError, describeFields, exitCodeFor, type Io } from './output.js';
 import { openRuntime, type OperatorRuntime } from './runtime.js';
 
@@ -52,7 +53,7 @@ export function createCommandContext(io: Io, env: NodeJS.ProcessEnv): CommandCon
 function describe(error: unknown, env: NodeJS.ProcessEnv): { message: string; code: number } {
   if (error instanceof CliUsageError) return { message: error.message, code: 1 };
   if (error instanceof ConfigError) return { message: error.message.replace(/\n\s*-\s*/g, ' '), code: 1 };
-  if (error instanceof DataDirLockedError) return { message: error.message, code: 5 };
+  if (error instanceof DataDirLockedError || error instanceof UntrustedSocketError) return { message: error.message, code: 5 };
   if (error instanceof DatabaseUnavailableError) {
     const url = readEnvironment(env).DATABASE_URL;
     return { message: `Cannot reach the database${url ? ` at ${redactUrl(url)}` : ''}: check DATABASE_URL (environment or .env) and that PostgreSQL is running`, code: 5 };

@@ -1,4 +1,6 @@
+import { lstatSync } from 'node:fs';
 import { connect } from 'node:net';
+import { dirname } from 'node:path';
 import { DomainError } from '../server/domain/errors.js';
 import type { OperationName, OperationPayload, OperationResult } from '../server/operator/operations.js';
 import type { ControlResponse } from '../server/operator/protocol.js';
@@ -6,6 +8,28 @@ import type { ControlResponse } from '../server/operator/protocol.js';
 /** The socket answered "nobody here": no server is listening on it. */
 export class NoControlServerError extends Error {
   override readonly name = 'NoControlServerError';
+}
+
+/** The control socket named in the lock is not the server's: it or its directory belongs to someone else. */
+export class UntrustedSocketError extends Error {
+  override readonly name = 'UntrustedSocketError';
+}
+
+/**
+ * The CLI speaks only to a socket that, like the directory it lives in, belongs to its own OS user
+ * (and a directory nobody else may enter): the passwords it sends must reach the server and no one
+ * else. Run the CLI as the server's user.
+ */
+export function assertOwnSocket(path: string): void {
+  const me = process.getuid?.();
+  if (me === undefined) return; // no POSIX users (Windows): nothing to compare
+  const socket = lstatSync(path);
+  const dir = lstatSync(dirname(path));
+  if (!socket.isSocket()) throw new UntrustedSocketError(`${path} is not a socket: refusing to use it (is the data directory's lock file altered?)`);
+  if (socket.uid !== me) throw new UntrustedSocketError(`The control socket ${path} belongs to uid ${socket.uid}, not to you (uid ${me}): refusing to send it anything. Run the CLI as the server's OS user.`);
+  if (!dir.isDirectory() || dir.uid !== me || (dir.mode & 0o077) !== 0) {
+    throw new UntrustedSocketError(`The control socket's directory ${dirname(path)} is not private to you (uid ${me}): refusing to use it.`);
+  }
 }
 
 const CONNECT_TIMEOUT_MS = 2000;

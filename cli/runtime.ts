@@ -4,9 +4,9 @@ import { currentHolder, DataDirLockedError } from '../server/db/data-dir-lock.js
 import { openDatabase, type Database } from '../server/db/database.js';
 import { systemActor } from '../server/domain/actor.js';
 import { runOperation, type OperationName, type OperationPayload, type OperationResult } from '../server/operator/operations.js';
-import { controlSocketPath } from '../server/operator/protocol.js';
+import { CONTROL_SOCKET_FACT } from '../server/operator/protocol.js';
 import { createServices } from '../server/services/index.js';
-import { callControlServer, NoControlServerError } from './control-client.js';
+import { assertOwnSocket, callControlServer, NoControlServerError } from './control-client.js';
 
 /** Runs the operator's operations: in this process on its own database connection, or through the server. */
 export interface OperatorRuntime {
@@ -31,11 +31,15 @@ const WAIT_FOR_DATA_DIR_MS = 15_000;
 export async function openRuntime(config: Config): Promise<OperatorRuntime> {
   if (config.databaseUrl) return localRuntime(config, await openDatabase({ kind: 'postgres', url: config.databaseUrl, poolMax: 2 }, { purpose: PURPOSE }));
 
-  const socket = controlSocketPath(config.dataDir);
   const deadline = Date.now() + WAIT_FOR_DATA_DIR_MS;
   for (;;) {
     const holder = currentHolder(config.dataDir);
-    if (holder && existsSync(socket)) return remoteRuntime(socket);
+    const socket = holder?.[CONTROL_SOCKET_FACT];
+    if (typeof socket === 'string' && existsSync(socket)) {
+      // Only a socket of our own OS user: anyone else could be standing in for the server.
+      assertOwnSocket(socket);
+      return remoteRuntime(socket);
+    }
     if (!holder) {
       try {
         return localRuntime(config, await openDatabase({ kind: 'embedded', dataDir: config.dataDir }, { purpose: PURPOSE }));

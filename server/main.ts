@@ -14,6 +14,7 @@ import { logMailer, smtpMailer } from './mail/mailer.js';
 import { OutboxWorker } from './mail/outbox-worker.js';
 import { consoleLogger } from './logger.js';
 import { startControlServer, type ControlServer } from './operator/control-server.js';
+import { CONTROL_SOCKET_FACT } from './operator/protocol.js';
 import { createServices } from './services/index.js';
 
 const log = consoleLogger();
@@ -41,7 +42,7 @@ async function main(): Promise<void> {
       actorCache: { logger: log },
     });
     // The embedded database is ours alone: the operator's CLI reaches it through this process.
-    if (database.kind === 'embedded') control = await startControlServer(config.dataDir, services, log);
+    if (database.kind === 'embedded') control = await startControlServer(config.dataDir, services, log, (path) => database.publish({ [CONTROL_SOCKET_FACT]: path }));
     server = await startHttpServer(services, database, {
       host: config.host,
       port: config.port,

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { linkSync, mkdirSync, readFileSync, rmdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, readFileSync, renameSync, rmdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 
@@ -75,6 +75,18 @@ export class DataDirLock {
     } finally {
       unlinkSync(claim);
     }
+  }
+
+  /**
+   * Adds facts for other local processes to the lock (how to reach this process: the control
+   * socket). The lock is replaced whole, atomically (rename): a reader sees the old one or the new.
+   */
+  publish(facts: Record<string, unknown>): void {
+    if (this.released) return;
+    Object.assign(this.holder, facts);
+    const draft = `${this.path}.${process.pid}.${randomBytes(6).toString('hex')}`;
+    writeFileSync(draft, JSON.stringify(this.holder), { mode: 0o600, flag: 'wx' });
+    renameSync(draft, this.path);
   }
 
   release(): void {

@@ -26,6 +26,8 @@ export interface Database {
    * commits. Closed with the database.
    */
   listen(channel: string, handlers: NotificationHandlers): Promise<Subscription>;
+  /** The embedded database: adds facts for other local processes to the data directory's lock (data-dir-lock.ts). */
+  publish(facts: Record<string, unknown>): void;
   close(): Promise<void>;
 }
 
@@ -130,6 +132,10 @@ class OpenDatabase implements Database {
     };
     this.subscriptions.add(tracked);
     return tracked;
+  }
+
+  publish(facts: Record<string, unknown>): void {
+    this.lock?.publish(facts);
   }
 
   close(): Promise<void> {

@@ -1,11 +1,13 @@
-import { chmodSync, rmSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { systemActor } from '../domain/actor.js';
 import type { Logger } from '../logger.js';
 import { toPublicError } from '../public-error.js';
 import type { Services } from '../services/index.js';
 import { isOperationName, runOperation } from './operations.js';
-import { controlSocketPath, type ControlRequest, type ControlResponse } from './protocol.js';
+import type { ControlRequest, ControlResponse } from './protocol.js';
 
 const MAX_REQUEST_BYTES = 1024 * 1024;
 
@@ -14,15 +16,24 @@ export interface ControlServer {
   close(): Promise<void>;
 }
 
+/** Unix socket paths are limited to about 107 bytes. */
+const MAX_SOCKET_PATH_BYTES = 100;
+
 /**
  * While the server holds the embedded database, no other process may open it; an operator still
  * needs the CLI (a password reset must not wait for a restart). The server therefore listens on a
- * Unix socket beside the data, readable by its own OS user only, and runs the CLI's operations
- * for it: the same operations, the same services, as the system actor.
+ * Unix socket and runs the CLI's operations for it: the same operations, the same services, as
+ * the system actor.
+ *
+ * The socket lives in a directory only the server's OS user can enter: `run/` in the data
+ * directory, or, when that path is too long for a socket, a directory of random name made for it
+ * in the temporary directory (never a name another local user could take first). Its path is
+ * published in the data directory's lock (`onListening`), where the CLI finds it.
  */
-export async function startControlServer(dataDir: string, services: Services, logger: Logger): Promise<ControlServer> {
-  const path = controlSocketPath(dataDir);
-  // We hold the data directory's lock, so a socket file left here belongs to a process that died.
+export async function startControlServer(dataDir: string, services: Services, logger: Logger, onListening: (path: string) => void): Promise<ControlServer> {
+  const { dir, temporary } = privateDirectory(dataDir);
+  const path = join(dir, 'control.sock');
+  // The directory is ours alone: a socket file left in it belongs to a process of ours that died.
   rmSync(path, { force: true });
   const server: Server = createServer((socket) => serve(socket));
 
@@ -61,22 +72,45 @@ export async function startControlServer(dataDir: string, services: Services, lo
     }
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(path, () => {
-      server.off('error', reject);
-      resolve();
+  // Created with no permission for anyone else from its first moment (and in a directory nobody
+  // else may enter anyway), then made read-write for the owner alone.
+  const umask = process.umask(0o177);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(path, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } finally {
+    process.umask(umask);
+  }
   chmodSync(path, 0o600);
+  onListening(path);
   return {
     path,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => {
-          rmSync(path, { force: true });
+          rmSync(temporary ? dir : path, { recursive: true, force: true });
           resolve();
         });
       }),
   };
+}
+
+/** A directory for the socket that belongs to this OS user and that nobody else may enter. */
+function privateDirectory(dataDir: string): { dir: string; temporary: boolean } {
+  const beside = join(dataDir, 'run');
+  if (Buffer.byteLength(join(beside, 'control.sock')) >= MAX_SOCKET_PATH_BYTES) {
+    return { dir: mkdtempSync(join(tmpdir(), 'tracker-')), temporary: true };
+  }
+  mkdirSync(beside, { recursive: true, mode: 0o700 });
+  const stats = lstatSync(beside);
+  if (!stats.isDirectory() || stats.uid !== process.getuid?.()) {
+    throw new Error(`${beside} is not a directory of this OS user: move it away, so that the server can make its own`);
+  }
+  chmodSync(beside, 0o700);
+  return { dir: beside, temporary: false };
 }

@@ -1,11 +1,11 @@
-import { createHash } from 'node:crypto';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { ErrorCode } from '../domain/errors.js';
 
 /**
- * The local control channel between the CLI and a server that holds the embedded database:
- * a Unix socket (mode 0600) next to the data, one JSON request line, one JSON response line.
+ * The local control channel between the CLI and a server that holds the embedded database: a
+ * Unix socket in a directory only the server's OS user may enter, one JSON request line, one JSON
+ * response line. The server names the socket in the data directory's lock file
+ * (`CONTROL_SOCKET_FACT`); the CLI speaks to it only if the socket and its directory belong to the
+ * CLI's own user (cli/control-client.ts), so that nobody else can stand in for the server.
  */
 export interface ControlRequest {
   op: string;
@@ -16,9 +16,5 @@ export type ControlResponse =
   | { ok: true; result: unknown }
   | { ok: false; error: { code: ErrorCode; message: string; details?: Record<string, unknown> } };
 
-/** Unix socket paths are limited to ~107 bytes: a long data directory gets one in the temp dir. */
-export function controlSocketPath(dataDir: string): string {
-  const beside = join(dataDir, 'control.sock');
-  if (Buffer.byteLength(beside) < 100) return beside;
-  return join(tmpdir(), `tracker-${createHash('sha256').update(dataDir).digest('hex').slice(0, 16)}.sock`);
-}
+/** The key under which the lock file names the control socket. */
+export const CONTROL_SOCKET_FACT = 'controlSocket';
