@@ -12,9 +12,14 @@ export type Check<T> = { ok: true; value: T } | { ok: false; problem: string };
 const ok = <T>(value: T): Check<T> => ({ ok: true, value });
 const bad = <T>(problem: string): Check<T> => ({ ok: false, problem });
 
+/** U+0000–U+001F and U+007F: a line break, a tab, an escape sequence... */
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+
+/** Names of users and clients, and ticket titles: one line of text people read. */
 export function checkName(raw: string): Check<string> {
   const value = raw.trim();
   if (value.length === 0) return bad('must not be empty');
+  if (CONTROL_CHARACTER.test(value)) return bad('must not contain control characters (a line break, a tab, ...)');
   if ([...value].length > NAME_MAX_LENGTH) return bad(`must be at most ${NAME_MAX_LENGTH} characters`);
   return ok(value);
 }

@@ -53,6 +53,17 @@ describe('checkName', () => {
     problemOf(checkName(name));
   });
 
+  it.each(['Ada\nLovelace', 'Ada\r\n2026-12-01T00:00:00.000Z info  forged', 'Tab\there', 'Nul\u0000', 'Esc\u001b[31mred', 'Del\u007f', 'Unit\u001fSeparator'])(
+    'refuses a name with a control character inside: %j',
+    (name) => {
+      expect(problemOf(checkName(name))).toMatch(/control characters/);
+    },
+  );
+
+  it('accepts characters beyond the control ranges, emoji and other scripts included', () => {
+    expect(valueOf(checkName('Zoë 🎉 日本 \u0080\u00a0nbsp'))).toBe('Zoë 🎉 日本 \u0080\u00a0nbsp');
+  });
+
   it('accepts 1 character and 200 characters', () => {
     expect(valueOf(checkName('x'))).toBe('x');
     expect(valueOf(checkName('n'.repeat(200)))).toBe('n'.repeat(200));
