@@ -23,8 +23,8 @@ export interface TestServer {
   readonly url: string;
   readonly services: Services;
   readonly db: TestDatabase;
-  /** POST a GraphQL document to /graphql, with a bearer token when given. */
-  gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, token?: string): Promise<GraphQLResponse<T>>;
+  /** POST a GraphQL document to /graphql, with a bearer token when given (and any other headers). */
+  gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, token?: string, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
   /** A service context acting as the system (what the CLI uses), for arranging data. */
   system(): ServiceContext;
   /** Counts the SQL statements run while `work` runs. */
@@ -44,6 +44,8 @@ export interface TestServerOptions {
   jwtKey?: KeyObject;
   /** Another instance on this PostgreSQL database (another server's `db.url`) instead of a new database. */
   joinDatabase?: string;
+  /** TRUST_PROXY: reverse proxies whose X-Forwarded-For is believed. */
+  trustProxy?: string[];
 }
 
 /** The real HTTP server and app on a fresh database, listening on a free loopback port. */
@@ -68,6 +70,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       logger: options.logger ?? silentLogger,
       acceptGraceMs: 0,
       schema: options.schema,
+      trustProxy: options.trustProxy,
     });
   } catch (error) {
     await db.drop();
@@ -78,10 +81,10 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     url: running.url,
     services,
     db,
-    async gql(query, variables, token) {
+    async gql(query, variables, token, headers = {}) {
       const response = await fetch(`${running.url}/graphql`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
         body: JSON.stringify({ query, variables }),
       });
       const body = (await response.json()) as { data?: any; errors?: any };
