@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { ApolloServer, HeaderMap, type ApolloServerPlugin, type HTTPGraphQLRequest } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema } from 'graphql';
@@ -43,6 +43,8 @@ export interface RunningServer {
 }
 
 const DEFAULT_MAX_BODY = 1024 * 1024;
+/** At shutdown, how long a connection accepted before the listener closed may take to send its request. */
+const UNHEARD_CONNECTION_GRACE_MS = 3000;
 
 /** Refuses an operation estimated to resolve too many fields, with this request's variables, before it runs. */
 const COST_LIMIT: ApolloServerPlugin<RequestContext> = {
@@ -96,13 +98,16 @@ export async function startHttpServer(services: Services, database: Pick<Databas
 
   let inFlight = 0;
   let draining = false;
-  let drained: (() => void) | undefined;
+  let lastRequestAt = 0;
+  /** Connections accepted that have sent no request yet, and when they came: one may be on its way. */
+  const unheard = new Map<Socket, number>();
 
   const server = createServer((req, res) => {
     inFlight++;
+    lastRequestAt = Date.now();
+    unheard.delete(req.socket);
     res.on('close', () => {
       inFlight--;
-      if (draining && inFlight === 0) drained?.();
     });
     if (draining) res.setHeader('Connection', 'close');
     res.setHeader('X-Content-Type-Options', 'nosniff');
@@ -117,8 +122,10 @@ export async function startHttpServer(services: Services, database: Pick<Databas
     });
   });
   let lastConnectionAt = 0;
-  server.on('connection', () => {
+  server.on('connection', (socket: Socket) => {
     lastConnectionAt = Date.now();
+    unheard.set(socket, lastConnectionAt);
+    socket.once('close', () => unheard.delete(socket));
   });
   server.keepAliveTimeout = 5000;
   server.headersTimeout = 10000;
@@ -215,22 +222,31 @@ export async function startHttpServer(services: Services, database: Pick<Databas
         const quietMs = options.acceptGraceMs ?? 300;
         const graceEnds = Date.now() + 10 * quietMs;
         while (quietMs > 0 && Date.now() < graceEnds) {
+          // Let the loop poll for connections first: after a busy stretch (the embedded database
+          // runs on this thread) the timer fires before the accepts that waited behind it.
+          await new Promise((resolve) => setImmediate(resolve));
           const quietFor = Date.now() - lastConnectionAt;
           if (quietFor >= quietMs) break;
           await new Promise((resolve) => setTimeout(resolve, quietMs - quietFor));
         }
-        const allAnswered = new Promise<void>((resolve) => {
-          drained = resolve;
-          if (inFlight === 0) resolve();
-        });
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+        // A connection with no request yet is not necessarily idle: its request may be on its way
+        // (written by a client that was slow to send it). Cutting it would reset a request the
+        // client sent; so every request that arrives is answered (with Connection: close), and the
+        // connections are closed only once none is in flight, none has arrived for a quiet moment,
+        // and every connection that never spoke has had a few seconds to.
+        const drainEnds = Date.now() + (options.drainTimeoutMs ?? 15000);
+        const lingerMs = Math.max(quietMs, 100);
+        const waitForFirstRequestMs = quietMs > 0 ? UNHEARD_CONNECTION_GRACE_MS : 0;
+        while (Date.now() < drainEnds) {
+          await new Promise((resolve) => setImmediate(resolve));
+          const now = Date.now();
+          const listening = [...unheard.values()].some((since) => now - since < waitForFirstRequestMs);
+          if (inFlight === 0 && now - lastRequestAt >= lingerMs && !listening) break;
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        if (inFlight > 0) logger.warn('Shutdown: requests still in flight after the drain timeout; closing their connections');
         server.closeIdleConnections();
-        let timer: NodeJS.Timeout | undefined;
-        const timedOut = new Promise<'timeout'>((resolve) => {
-          timer = setTimeout(() => resolve('timeout'), options.drainTimeoutMs ?? 15000);
-        });
-        if ((await Promise.race([allAnswered, timedOut])) === 'timeout') logger.warn('Shutdown: requests still in flight after the drain timeout; closing their connections');
-        clearTimeout(timer);
         server.closeAllConnections();
         await stopped;
         await apollo.stop();
