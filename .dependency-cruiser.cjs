@@ -11,7 +11,7 @@
  */
 
 const ENTRY_POINTS = '^(server/main\\.ts|server/print-schema\\.ts|server/db/create-migration\\.ts|cli/main\\.ts)$';
-const HTTP = '^server/(http|console-assets|session-cookie)\\.ts$';
+const HTTP = '^server/(http|console-assets|session-cookie|metrics)\\.ts$';
 
 module.exports = {
   forbidden: [

@@ -28,7 +28,13 @@ export interface Config {
   introspection: boolean;
   /** Reverse proxies whose X-Forwarded-For is believed: addresses, CIDR ranges or `loopback` (TRUST_PROXY). */
   trustProxy: string[];
+  /** LOG_FORMAT: readable lines (default) or one JSON object per line. */
+  logFormat: 'readable' | 'json';
+  /** METRICS_TOKEN: the Bearer token /metrics asks for; undefined: /metrics is not served. */
+  metricsToken: string | undefined;
 }
+
+export const METRICS_TOKEN_MIN_LENGTH = 16;
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -94,6 +100,13 @@ export function loadConfig(env: NodeJS.ProcessEnv, root = ROOT_DIR, options: Loa
     if (problem) problems.push(`TRUST_PROXY: ${problem}`);
   }
 
+  const logFormat = nonEmpty(env.LOG_FORMAT)?.toLowerCase() ?? 'readable';
+  if (logFormat !== 'readable' && logFormat !== 'json') problems.push('LOG_FORMAT must be readable or json');
+  const metricsToken = nonEmpty(env.METRICS_TOKEN);
+  if (metricsToken !== undefined && (metricsToken.length < METRICS_TOKEN_MIN_LENGTH || /\s/.test(metricsToken))) {
+    problems.push(`METRICS_TOKEN must be at least ${METRICS_TOKEN_MIN_LENGTH} characters, without spaces`);
+  }
+
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
   const host = nonEmpty(env.HOST) ?? '127.0.0.1';
   return {
@@ -110,6 +123,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, root = ROOT_DIR, options: Loa
     emailFrom: nonEmpty(env.EMAIL_FROM) ?? 'Tracker System <tracker@localhost>',
     introspection: introspectionSetting === undefined ? !production : introspectionSetting === 'true',
     trustProxy,
+    logFormat: logFormat as Config['logFormat'],
+    metricsToken,
   };
 }
 

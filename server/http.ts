@@ -11,6 +11,8 @@ import { createErrorFormatter } from './graphql/errors.js';
 import { GRAPHQL_LIMITS, costOf, costProblem, limitRules } from './graphql/limits.js';
 import { buildGraphQLSchema } from './graphql/schema.js';
 import type { Logger } from './logger.js';
+import { isMetricsToken, saneOperationName, type Metrics } from './metrics.js';
+import { requestIdFrom, withRequestId } from './request-scope.js';
 import type { Services } from './services/index.js';
 import { SessionCookieHeader, isHttps, requestToken } from './session-cookie.js';
 
@@ -33,6 +35,8 @@ export interface HttpOptions {
   schema?: GraphQLSchema;
   /** Reverse proxies whose X-Forwarded-For is believed (TRUST_PROXY); none by default. */
   trustProxy?: readonly string[];
+  /** /metrics, served to `Authorization: Bearer <token>` only; absent: /metrics is not found. */
+  metrics?: { registry: Metrics; token: string };
 }
 
 export interface RunningServer {
@@ -46,18 +50,38 @@ const DEFAULT_MAX_BODY = 1024 * 1024;
 /** At shutdown, how long a connection accepted before the listener closed may take to send its request. */
 const UNHEARD_CONNECTION_GRACE_MS = 3000;
 
-/** Refuses an operation estimated to resolve too many fields, with this request's variables, before it runs. */
-const COST_LIMIT: ApolloServerPlugin<RequestContext> = {
-  async requestDidStart() {
-    return {
-      async didResolveOperation({ schema, document, operation, request }) {
-        if (!operation) return;
-        const problem = costProblem(costOf(schema, document, operation, request.variables ?? {}));
-        if (problem) throw problem;
-      },
-    };
-  },
-};
+/**
+ * Per GraphQL request: refuses an operation estimated to resolve too many fields (with this
+ * request's variables) before it runs, and once answered, counts it in the metrics and, with
+ * LOG_FORMAT=json, logs it (its name, outcome, duration and user; never its text or variables).
+ */
+function operationPlugin(metrics: Metrics | undefined, logger: Logger): ApolloServerPlugin<RequestContext> {
+  return {
+    async requestDidStart() {
+      const started = performance.now();
+      return {
+        async didResolveOperation({ schema, document, operation, request }) {
+          if (!operation) return;
+          const problem = costProblem(costOf(schema, document, operation, request.variables ?? {}));
+          if (problem) throw problem;
+        },
+        async willSendResponse({ response, operationName, contextValue }) {
+          if (!metrics && !logger.structured) return;
+          const errors = response.body.kind === 'single' ? response.body.singleResult.errors : undefined;
+          const code = errors?.[0]?.extensions?.code;
+          const outcome = typeof code === 'string' ? code : errors?.length ? 'INTERNAL_SERVER_ERROR' : 'ok';
+          const seconds = (performance.now() - started) / 1000;
+          const operation = metrics ? metrics.operationLabel(operationName) : saneOperationName(operationName);
+          metrics?.operationAnswered(operation, outcome, seconds);
+          if (logger.structured) {
+            const actor = contextValue?.actor;
+            logger.info('GraphQL operation', { operation, outcome, durationMs: Math.round(seconds * 10_000) / 10, userId: actor?.kind === 'user' ? actor.id : null });
+          }
+        },
+      };
+    },
+  };
+}
 
 class HttpError extends Error {
   constructor(
@@ -90,7 +114,7 @@ export async function startHttpServer(services: Services, database: Pick<Databas
     stopOnTerminationSignals: false,
     // Cache control would wrap every field's resolver to collect hints this API never gives (its
     // header, no-store, is set below); pretty-printed JSON costs a third more bytes and time.
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), COST_LIMIT],
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), operationPlugin(options.metrics?.registry, logger)],
     stringifyResult: (result) => JSON.stringify(result),
     logger: { debug() {}, info() {}, warn: (m) => logger.warn(String(m)), error: (m) => logger.error(String(m)) },
   });
@@ -111,15 +135,20 @@ export async function startHttpServer(services: Services, database: Pick<Databas
     });
     if (draining) res.setHeader('Connection', 'close');
     res.setHeader('X-Content-Type-Options', 'nosniff');
-    route(req, res).catch((error: unknown) => {
-      if (error instanceof HttpError) {
-        sendJson(res, error.status, { errors: [{ message: error.message, extensions: { code: error.status === 413 ? 'BAD_USER_INPUT' : 'BAD_REQUEST' } }] });
-        return;
-      }
-      logger.error(`Unhandled error on ${req.method} ${req.url}`, error);
-      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
-      else res.destroy();
-    });
+    // Every response names its request, and every log record of it does too (request-scope.ts).
+    const requestId = requestIdFrom(req.headers['x-request-id']);
+    res.setHeader('X-Request-Id', requestId);
+    withRequestId(requestId, () =>
+      route(req, res).catch((error: unknown) => {
+        if (error instanceof HttpError) {
+          sendJson(res, error.status, { errors: [{ message: error.message, extensions: { code: error.status === 413 ? 'BAD_USER_INPUT' : 'BAD_REQUEST' } }] });
+          return;
+        }
+        logger.error(`Unhandled error on ${req.method} ${new URL(req.url ?? '/', 'http://localhost').pathname}`, error);
+        if (!res.headersSent) sendJson(res, 500, { errors: [{ message: `Internal server error (reference ${requestId})`, extensions: { code: 'INTERNAL_SERVER_ERROR', reference: requestId } }] });
+        else res.destroy();
+      }),
+    );
   });
   let lastConnectionAt = 0;
   server.on('connection', (socket: Socket) => {
@@ -135,6 +164,7 @@ export async function startHttpServer(services: Services, database: Pick<Databas
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname === '/graphql') return graphql(req, res, url);
     if (url.pathname === '/healthz') return health(req, res);
+    if (url.pathname === '/metrics') return metricsPage(req, res);
     if (req.method === 'GET' || req.method === 'HEAD') {
       const outcome = await assets.serve(req, res, url);
       if (outcome === 'bad-path') throw new HttpError(400, 'The path is not valid');
@@ -189,6 +219,21 @@ export async function startHttpServer(services: Services, database: Pick<Databas
       for await (const chunk of response.body.asyncIterator) res.write(chunk);
       res.end();
     }
+  }
+
+  /** Prometheus's scrape: only with the token; not found at all while METRICS_TOKEN is unset. */
+  async function metricsPage(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!options.metrics) return sendJson(res, 404, { error: 'Not found' });
+    if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError(405, 'Use GET on /metrics');
+    res.setHeader('Cache-Control', 'no-store');
+    if (!isMetricsToken(req.headers.authorization, options.metrics.token)) {
+      res.setHeader('WWW-Authenticate', 'Bearer realm="metrics"');
+      return sendJson(res, 401, { error: 'The metrics need Authorization: Bearer <METRICS_TOKEN>' });
+    }
+    const { contentType, body } = await options.metrics.registry.render();
+    res.statusCode = 200;
+    res.setHeader('Content-Type', contentType);
+    res.end(req.method === 'HEAD' ? undefined : body);
   }
 
   async function health(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -12,15 +12,18 @@ import { systemActor } from './domain/actor.js';
 import { startHttpServer } from './http.js';
 import { logMailer, smtpMailer } from './mail/mailer.js';
 import { OutboxWorker } from './mail/outbox-worker.js';
-import { consoleLogger } from './logger.js';
+import { createLogger } from './logger.js';
+import { Metrics } from './metrics.js';
 import { startControlServer, type ControlServer } from './operator/control-server.js';
 import { CONTROL_SOCKET_FACT } from './operator/protocol.js';
 import { createServices } from './services/index.js';
 
-const log = consoleLogger();
+const environment = readEnvironment();
+// Chosen before the rest of the configuration is checked, so that a refusal is logged as asked.
+const log = createLogger(environment.LOG_FORMAT?.trim().toLowerCase() === 'json' ? 'json' : 'readable');
 
 async function main(): Promise<void> {
-  const config = loadConfig(readEnvironment());
+  const config = loadConfig(environment);
   const jwtKey = resolveJwtKey(config);
   const where = config.databaseUrl ? `PostgreSQL at ${redactUrl(config.databaseUrl)}` : `the embedded database in ${config.dataDir}`;
   log.info(`Opening ${where}`);
@@ -34,13 +37,23 @@ async function main(): Promise<void> {
   const outbox = new OutboxWorker(database.orm, mailer, log);
   if (!config.smtpUrl) log.info('SMTP_URL is not set: notification emails are written to this log');
   try {
+    let metrics: Metrics | undefined;
     services = createServices(database, {
       tokens: { key: jwtKey, expiresInSeconds: config.jwtExpiresInSeconds },
       bcryptRounds: config.bcryptRounds,
       publicUrl: config.publicUrl,
       onEmailQueued: () => outbox.nudge(),
       actorCache: { logger: log },
+      signInEvents: { failed: () => metrics?.loginFailed(), lockedOut: () => metrics?.lockedOut() },
     });
+    if (config.metricsToken) {
+      const ready = services;
+      metrics = new Metrics({
+        outboxPending: () => ready.notifications.countPendingEmails(database.orm.em.fork()),
+        sessionsOpen: () => ready.sessions.countOpen(database.orm.em.fork()),
+        pool: () => database.poolStats(),
+      });
+    }
     // The embedded database is ours alone: the operator's CLI reaches it through this process.
     if (database.kind === 'embedded') control = await startControlServer(config.dataDir, services, log, (path) => database.publish({ [CONTROL_SOCKET_FACT]: path }));
     server = await startHttpServer(services, database, {
@@ -49,6 +62,7 @@ async function main(): Promise<void> {
       production: config.production,
       introspection: config.introspection,
       trustProxy: config.trustProxy,
+      metrics: metrics && config.metricsToken ? { registry: metrics, token: config.metricsToken } : undefined,
       logger: log,
     });
   } catch (error) {

@@ -26,6 +26,8 @@ export interface Database {
    * commits. Closed with the database.
    */
   listen(channel: string, handlers: NotificationHandlers): Promise<Subscription>;
+  /** This process's connection pool now: connections used, free, requests waiting for one, and the most it opens. */
+  poolStats(): { used: number; free: number; pending: number; max: number };
   /** The embedded database: adds facts for other local processes to the data directory's lock (data-dir-lock.ts). */
   publish(facts: Record<string, unknown>): void;
   close(): Promise<void>;
@@ -136,6 +138,14 @@ class OpenDatabase implements Database {
 
   publish(facts: Record<string, unknown>): void {
     this.lock?.publish(facts);
+  }
+
+  poolStats(): { used: number; free: number; pending: number; max: number } {
+    const pool = this.orm.em.getConnection().getKnex().client.pool as
+      | { numUsed(): number; numFree(): number; numPendingAcquires(): number; max: number }
+      | undefined;
+    if (!pool) return { used: 0, free: 0, pending: 0, max: 0 };
+    return { used: pool.numUsed(), free: pool.numFree(), pending: pool.numPendingAcquires(), max: pool.max };
   }
 
   close(): Promise<void> {

@@ -2,7 +2,9 @@ import { chmodSync, lstatSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
 import { systemActor } from '../domain/actor.js';
+import { withRequestId } from '../request-scope.js';
 import type { Logger } from '../logger.js';
 import { toPublicError } from '../public-error.js';
 import type { Services } from '../services/index.js';
@@ -62,14 +64,20 @@ export async function startControlServer(dataDir: string, services: Services, lo
       return { ok: false, error: { code: 'BAD_USER_INPUT', message: 'The control request is not valid JSON' } };
     }
     if (!isOperationName(request.op)) return { ok: false, error: { code: 'BAD_USER_INPUT', message: `Unknown operation "${String(request.op)}"` } };
-    try {
-      const result = await runOperation(services, services.context(systemActor('cli')), request.op, request.payload as never);
-      logger.info(`CLI operation ${request.op} done through the control socket`);
-      return { ok: true, result };
-    } catch (error) {
-      const shown = toPublicError(error, logger);
-      return { ok: false, error: { code: shown.code, message: shown.message, details: shown.details } };
-    }
+    const op = request.op;
+    // Each operation is a request of its own: its log records name it.
+    return withRequestId(`cli-${randomUUID()}`, async () => {
+      const started = performance.now();
+      try {
+        const result = await runOperation(services, services.context(systemActor('cli')), op, request.payload as never);
+        logger.info(`CLI operation ${op} done through the control socket`, { operation: op, outcome: 'ok', durationMs: Math.round(performance.now() - started) });
+        return { ok: true as const, result };
+      } catch (error) {
+        const shown = toPublicError(error, logger);
+        logger.info(`CLI operation ${op} refused through the control socket`, { operation: op, outcome: shown.code, durationMs: Math.round(performance.now() - started) });
+        return { ok: false as const, error: { code: shown.code, message: shown.message, details: shown.details } };
+      }
+    });
   }
 
   // Created with no permission for anyone else from its first moment (and in a directory nobody

@@ -20,6 +20,14 @@ export interface LoginAttempt {
   password: string;
 }
 
+/** Told after a failed sign-in, and a lockout, is recorded. */
+export interface SignInEvents {
+  failed(): void;
+  lockedOut(): void;
+}
+
+const NO_EVENTS: SignInEvents = { failed() {}, lockedOut() {} };
+
 export interface LoginResult {
   token: string;
   expiresAt: Date;
@@ -40,6 +48,7 @@ export class AuthService {
     private readonly actors: ActorDirectory,
     private readonly sessions: SessionService,
     private readonly users: UserSummaryReader,
+    private readonly events: SignInEvents = NO_EVENTS,
   ) {}
 
   /** Readies what the first failed login needs, so that it costs no more than later ones. */
@@ -126,14 +135,17 @@ export class AuthService {
   }
 
   private async recordFailure(ctx: ServiceContext, guess: Awaited<ReturnType<LoginThrottle['begin']>>, userId: number | null, during?: string): Promise<void> {
-    await inTransaction(ctx.em, async (tx) => {
+    const lockouts = await inTransaction(ctx.em, async (tx) => {
       const lockouts = await this.throttle.failed(tx, guess);
       const record = { email: guess.email, userId, channel: ctx.channel, sourceAddress: ctx.sourceAddress ?? null };
       await this.audit.recordSignIn(tx, { ...record, action: 'login.failure', detail: during ? { with: during } : undefined });
       for (const lockout of lockouts) {
         await this.audit.recordSignIn(tx, { ...record, action: 'login.lockout', detail: { lockedOut: lockout.of, until: lockout.until.toISOString(), level: String(lockout.level) } });
       }
+      return lockouts;
     });
+    this.events.failed();
+    for (const _ of lockouts) this.events.lockedOut();
   }
 
   private signer(): TokenService {

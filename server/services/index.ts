@@ -6,7 +6,7 @@ import type { Actor } from '../domain/actor.js';
 import type { Logger } from '../logger.js';
 import { ActorDirectory } from './actor-directory.js';
 import { AuditLog } from './audit-log.js';
-import { AuthService } from './auth.service.js';
+import { AuthService, type SignInEvents } from './auth.service.js';
 import { ClientService } from './client.service.js';
 import { serviceContext, type ContextExtras, type ServiceContext } from './context.js';
 import { LoginThrottle, type ThrottleLimits } from './login-throttle.js';
@@ -41,6 +41,8 @@ export interface ServicesOptions {
   loginLimits?: ThrottleLimits;
   /** Called when a committed change queued emails (the outbox worker may start at once). */
   onEmailQueued?: () => void;
+  /** Told of failed sign-ins and lockouts as they are recorded (the metrics). */
+  signInEvents?: SignInEvents;
   /**
    * Keep signed-in users in memory, current through the database's notifications (the server).
    * Without it every request reads its user from the database (the CLI, which runs one command).
@@ -63,7 +65,7 @@ export function createServices(database: Database, options: ServicesOptions): Se
   const publicUrl = options.publicUrl.replace(/\/+$/, '');
   const notifications = new NotificationService({ ticketUrl: (id) => `${publicUrl}/tickets/${id}`, onEmailQueued: options.onEmailQueued });
   const sessions = new SessionService(audit, actors);
-  const auth = new AuthService(database.orm.em, passwords, tokens, throttle, audit, actors, sessions, userReads);
+  const auth = new AuthService(database.orm.em, passwords, tokens, throttle, audit, actors, sessions, userReads, options.signInEvents);
   const services: Services = {
     users: new UserService(passwords, throttle, audit, actors, userReads, auth, sessions),
     clients: new ClientService(audit, actors),

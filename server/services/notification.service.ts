@@ -82,6 +82,11 @@ export class NotificationService {
     }
   }
 
+  /** How many emails wait in the outbox, not yet sent (for the metrics). */
+  async countPendingEmails(em: EntityManager): Promise<number> {
+    return em.count(OutboxEmail, { sentAt: null });
+  }
+
   /** After the change's transaction committed. */
   afterCommit(): void {
     this.options.onEmailQueued?.();

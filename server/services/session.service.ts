@@ -127,6 +127,11 @@ export class SessionService {
     await em.execute(`update "sessions" set "last_seen_at" = now() where "id" = ? and "ended_at" is null`, [sessionId]);
   }
 
+  /** How many sessions are open now, across every instance (for the metrics). */
+  async countOpen(em: EntityManager): Promise<number> {
+    return em.count(Session, { endedAt: null, expiresAt: { $gt: new Date() } });
+  }
+
   private async openSessions(ctx: ServiceContext, userId: number): Promise<SessionSummary[]> {
     const rows = await ctx.em.find(Session, { user: userId, endedAt: null, expiresAt: { $gt: new Date() } }, { orderBy: { createdAt: 'desc', id: 'desc' } });
     const current = ctx.actor.kind === 'user' ? ctx.actor.credential?.id : undefined;

@@ -5,6 +5,7 @@ import { openDatabase } from '../../server/db/database.js';
 import { systemActor } from '../../server/domain/actor.js';
 import { startHttpServer, type RunningServer } from '../../server/http.js';
 import { silentLogger, type Logger } from '../../server/logger.js';
+import { Metrics } from '../../server/metrics.js';
 import type { ServiceContext } from '../../server/services/context.js';
 import { createServices, type Services } from '../../server/services/index.js';
 import type { ThrottleLimits } from '../../server/services/login-throttle.js';
@@ -46,11 +47,14 @@ export interface TestServerOptions {
   joinDatabase?: string;
   /** TRUST_PROXY: reverse proxies whose X-Forwarded-For is believed. */
   trustProxy?: string[];
+  /** METRICS_TOKEN: serve /metrics to this token, with the server's own metrics. */
+  metricsToken?: string;
 }
 
 /** The real HTTP server and app on a fresh database, listening on a free loopback port. */
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const db = options.joinDatabase ? await joinPostgresDatabase(options.joinDatabase) : await createTestDatabase();
+  let metrics: Metrics | undefined;
   const services = createServices(db.database, {
     tokens: { key: options.jwtKey ?? createSecretKey(randomBytes(32)), expiresInSeconds: options.jwtExpiresInSeconds ?? 3600 },
     bcryptRounds: options.bcryptRounds ?? TEST_BCRYPT_ROUNDS,
@@ -58,7 +62,15 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     onEmailQueued: options.onEmailQueued,
     loginLimits: options.loginLimits,
     actorCache: {},
+    signInEvents: { failed: () => metrics?.loginFailed(), lockedOut: () => metrics?.lockedOut() },
   });
+  if (options.metricsToken) {
+    metrics = new Metrics({
+      outboxPending: () => services.notifications.countPendingEmails(db.database.orm.em.fork()),
+      sessionsOpen: () => services.sessions.countOpen(db.database.orm.em.fork()),
+      pool: () => db.database.poolStats(),
+    });
+  }
   let running: RunningServer;
   try {
     // As in production a moment after start: signed-in users are cached, kept current by NOTIFY.
@@ -71,6 +83,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       acceptGraceMs: 0,
       schema: options.schema,
       trustProxy: options.trustProxy,
+      metrics: metrics && options.metricsToken ? { registry: metrics, token: options.metricsToken } : undefined,
     });
   } catch (error) {
     await db.drop();
