@@ -16,6 +16,8 @@ export class AuditEvent {
   action!: string;
   targetType: string | null = null;
   targetId: string | null = null;
+  /** How the target read when this happened (a user's email, a client's name, a ticket's title). */
+  targetLabel: string | null = null;
   changes: Record<string, unknown> | null = null;
   /** The network address of the request, when there was one. */
   sourceAddress: string | null = null;
@@ -33,6 +35,7 @@ export const AuditEventSchema = new EntitySchema<AuditEvent>({
     action: { type: 'string', length: 64 },
     targetType: { type: 'string', length: 32, nullable: true },
     targetId: { type: 'string', length: 64, nullable: true },
+    targetLabel: { type: 'string', length: 300, nullable: true },
     changes: { type: 'json', nullable: true },
     sourceAddress: { type: 'string', length: 64, nullable: true },
   },

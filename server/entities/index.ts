@@ -5,9 +5,10 @@ import { LoginLockoutSchema } from './login-lockout.entity.js';
 import { NotificationSchema } from './notification.entity.js';
 import { OutboxEmailSchema } from './outbox-email.entity.js';
 import { SessionSchema } from './session.entity.js';
+import { UserLinkSchema } from './user-link.entity.js';
 import { TicketSchema } from './ticket.entity.js';
 import { UserClientSchema } from './user-client.entity.js';
 import { UserSchema } from './user.entity.js';
 
 /** Every entity the ORM knows, for its configuration. */
-export const ENTITIES = [UserSchema, UserClientSchema, ClientSchema, LoginFailureSchema, LoginLockoutSchema, TicketSchema, NotificationSchema, OutboxEmailSchema, AuditEventSchema, SessionSchema];
+export const ENTITIES = [UserSchema, UserClientSchema, ClientSchema, LoginFailureSchema, LoginLockoutSchema, TicketSchema, NotificationSchema, OutboxEmailSchema, AuditEventSchema, SessionSchema, UserLinkSchema];

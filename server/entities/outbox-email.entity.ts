@@ -9,6 +9,14 @@ export class OutboxEmail {
   recipient!: string;
   subject!: string;
   text!: string;
+  /** The same message for mail clients that show HTML; null for plain text only. */
+  html: string | null = null;
+  /**
+   * A link that must not outlive the email (an invitation's, a password reset's): `text` and
+   * `html` hold LINK_PLACEHOLDER where it goes, the worker puts it in as it sends, and forgets it
+   * once the email is sent.
+   */
+  link: string | null = null;
   createdAt: Date = new Date();
   attempts = 0;
   /** Not before this time: the backoff after a failure, or the lease of the worker sending it now. */
@@ -25,6 +33,8 @@ export const OutboxEmailSchema = new EntitySchema<OutboxEmail>({
     recipient: { type: 'string', length: 254 },
     subject: { type: 'string', length: 300 },
     text: { type: 'text' },
+    html: { type: 'text', nullable: true },
+    link: { type: 'text', nullable: true },
     createdAt: { type: 'Date', columnType: 'timestamptz', onCreate: () => new Date() },
     attempts: { type: 'integer', default: 0 },
     nextAttemptAt: { type: 'Date', columnType: 'timestamptz' },

@@ -1,5 +1,6 @@
 import { Collection, EntitySchema } from '@mikro-orm/core';
 import type { Role } from '../domain/roles.js';
+import { USER_STATUSES, type UserStatus } from '../domain/user-status.js';
 import { Client } from './client.entity.js';
 import { UserClient } from './user-client.entity.js';
 
@@ -8,7 +9,8 @@ export class User {
   name!: string;
   /** Stored trimmed and lower-cased. */
   email!: string;
-  passwordHash!: string;
+  /** Null until an invited user chooses a password. */
+  passwordHash!: string | null;
   roles!: Role[];
   clients = new Collection<Client>(this);
   notifyByEmail = true;
@@ -16,6 +18,7 @@ export class User {
   createdAt: Date = new Date();
   updatedAt: Date = new Date();
   lastLoginAt: Date | null = null;
+  status: UserStatus = 'active';
 }
 
 export const UserSchema = new EntitySchema<User>({
@@ -25,7 +28,7 @@ export const UserSchema = new EntitySchema<User>({
     id: { type: 'integer', primary: true, autoincrement: true },
     name: { type: 'string', length: 200 },
     email: { type: 'string', length: 254 },
-    passwordHash: { type: 'string', length: 100, lazy: true, hidden: true },
+    passwordHash: { type: 'string', length: 100, lazy: true, hidden: true, nullable: true },
     roles: { type: 'string[]', columnType: 'text[]' },
     clients: {
       kind: 'm:n',
@@ -38,6 +41,7 @@ export const UserSchema = new EntitySchema<User>({
     createdAt: { type: 'Date', columnType: 'timestamptz', onCreate: () => new Date() },
     updatedAt: { type: 'Date', columnType: 'timestamptz', onCreate: () => new Date(), onUpdate: () => new Date() },
     lastLoginAt: { type: 'Date', columnType: 'timestamptz', nullable: true },
+    status: { enum: true, items: () => [...USER_STATUSES], default: 'active' },
   },
   // Case-insensitive uniqueness held by the database, so concurrent creates cannot both win.
   checks: [{ name: 'users_roles_check', expression: `cardinality("roles") >= 1 and "roles" <@ array['admin', 'user']::text[]` }],

@@ -73,7 +73,8 @@ export class AuthService {
 
     const user = email ? await em.findOne(User, { email }, { populate: ['passwordHash'] }) : null;
     // bcrypt would compare only the first 72 bytes: a longer password must fail, not match a prefix.
-    const valid = user && isPasswordLength(password) ? await this.passwords.verify(password, user.passwordHash) : await this.passwords.verifyNobody(password);
+    // An invited user has no password yet: like an unknown email, the same work and the same answer.
+    const valid = user?.passwordHash && isPasswordLength(password) ? await this.passwords.verify(password, user.passwordHash) : await this.passwords.verifyNobody(password);
     if (!user || !valid) {
       await this.recordFailure(ctx, guess, user?.id ?? null);
       throw new DomainError('UNAUTHENTICATED', MESSAGES.badCredentials);
@@ -98,9 +99,9 @@ export class AuthService {
    * throttled and audited exactly like a sign-in with it. TOO_MANY_REQUESTS while locked out;
    * false for a wrong one.
    */
-  async checkOwnPassword(ctx: ServiceContext, user: { id: number; email: string; passwordHash: string }, password: string): Promise<boolean> {
+  async checkOwnPassword(ctx: ServiceContext, user: { id: number; email: string; passwordHash: string | null }, password: string): Promise<boolean> {
     const guess = await this.throttle.begin(ctx.em, user.email, ctx.sourceAddress ?? null);
-    const valid = isPasswordLength(password) && (await this.passwords.verify(password, user.passwordHash));
+    const valid = user.passwordHash !== null && isPasswordLength(password) && (await this.passwords.verify(password, user.passwordHash));
     if (!valid) {
       await this.recordFailure(ctx, guess, user.id, 'current password');
       return false;
