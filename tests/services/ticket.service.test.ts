@@ -100,8 +100,9 @@ describe('TicketService', () => {
       // A deleted ticket is missing too, and so for update and delete.
       const gone = await createTicket(w.a);
       expect(await tickets().remove(asAdmin(), gone.id)).toBe(gone.id);
-      for (const work of [tickets().get(w.asUser(), gone.id), tickets().update(w.asUser(), gone.id, { title: 'x' }), tickets().remove(w.asUser(), gone.id)]) {
-        const error = await refusal(work);
+      // One after the other, as a caller would make them.
+      for (const work of [() => tickets().get(w.asUser(), gone.id), () => tickets().update(w.asUser(), gone.id, { title: 'x' }), () => tickets().remove(w.asUser(), gone.id)]) {
+        const error = await refusal(work());
         expect(error.code).toBe('NOT_FOUND');
         expect(error.message).toBe(TICKET_NOT_FOUND);
       }
