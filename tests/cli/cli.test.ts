@@ -4,7 +4,9 @@ import { runCli, runShell, type CliResult } from '../support/cli.js';
 import { spawnServer, tempDataDir, type SpawnedServer } from '../support/process.js';
 
 /**
- * The operator CLI as the seed page and CONTRACT.md §2 describe it, run as real subprocesses.
+ * The operator CLI as README's "Operator CLI" section describes it (the commands, flags, --json
+ * records, error lines and exit codes, and the common scenarios as written there), run as real
+ * subprocesses.
  * On PostgreSQL it connects directly; on the embedded database a server holds the data directory,
  * so every command here also proves that the CLI works while the server runs, through it.
  */

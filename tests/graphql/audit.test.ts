@@ -1,14 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_PASSWORD, login, makeAdmin, makeClient, signedIn } from '../support/factories.js';
+import { login, makeAdmin, signedIn } from '../support/factories.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
-/** The audit log: every change and sign-in, with actor, target, time, changed fields and channel; never a secret. */
+/**
+ * The audit log over HTTP (README: Security, "Audit log"; schema.graphql: auditLog): a request's
+ * actor, channel (the console names itself) and network address reach the log; reading it filters,
+ * pages and refuses bad filters with their field problems, and is for admins only. What each
+ * change records, and that no secret is ever recorded, is specified on the services:
+ * tests/services/audit-log.test.ts.
+ */
 let server: TestServer;
 let admin: { id: number; email: string };
 let token: string;
 
 beforeAll(async () => {
-  server = await startTestServer({ loginLimits: { perEmail: 3, perSource: 1000 } });
+  server = await startTestServer();
   admin = await makeAdmin(server);
   token = await login(server, admin.email);
 });
@@ -26,34 +32,8 @@ async function audit(variables: Record<string, unknown> = {}) {
   return res.data!.auditLog as { total: number; items: Record<string, any>[] };
 }
 
-describe('what the audit log records', () => {
-  it('a user created, updated and deleted through the API: actor, target, time, changed fields, never the password', async () => {
-    const before = new Date();
-    const client = await makeClient(server, 'Audited Client');
-    const created = await server.gql(
-      'mutation($i: CreateUserInput!) { createUser(input: $i) { id } }',
-      { i: { name: 'Audited', email: 'audited@example.com', password: 'secret-password-1', clientIds: [String(client.id)] } },
-      token,
-    );
-    const id = created.data!.createUser.id;
-    await server.gql('mutation($id: ID!) { updateUser(id: $id, input: { name: "Audited Again", password: "secret-password-2", roles: [USER, ADMIN] }) { id } }', { id }, token);
-    await server.gql('mutation($id: ID!) { deleteUser(id: $id) }', { id }, token);
-
-    const { items } = await audit({ targetType: 'user', targetId: id });
-    expect(items.map((e) => e.action)).toEqual(['user.delete', 'user.update', 'user.create']);
-    for (const entry of items) {
-      expect(entry).toMatchObject({ actorId: String(admin.id), actorLabel: admin.email, channel: 'api', targetType: 'user', targetId: id, sourceAddress: expect.stringContaining('127.0.0.1') });
-      expect(Date.parse(entry.at)).toBeGreaterThanOrEqual(before.getTime() - 1000);
-    }
-    expect(items[2]!.changes).toMatchObject({ name: { to: 'Audited' }, email: { to: 'audited@example.com' }, roles: { to: ['user'] }, clientIds: { to: [client.id] } });
-    expect(items[1]!.changes).toEqual({ name: { from: 'Audited', to: 'Audited Again' }, roles: { from: ['user'], to: ['user', 'admin'] }, password: 'changed' });
-    expect(items[0]!.changes).toMatchObject({ email: { from: 'audited@example.com' } });
-    const everything = JSON.stringify(await audit({ limit: 1000 }));
-    expect(everything).not.toContain('secret-password');
-    expect(everything).not.toMatch(/\$2[aby]\$/);
-  });
-
-  it('clients and tickets, and which way a change came in (the console says so)', async () => {
+describe('what reaches the audit log from a request', () => {
+  it('the actor, the channel the request names (the console says so) and the address it came from', async () => {
     const console = (query: string, variables: Record<string, unknown>) =>
       fetch(`${server.url}/graphql`, {
         method: 'POST',
@@ -62,45 +42,30 @@ describe('what the audit log records', () => {
       }).then((r) => r.json() as Promise<{ data: any }>);
     const client = (await console('mutation { createClient(input: { name: "Console Client" }) { id } }', {})).data.createClient.id;
     await server.gql('mutation($id: ID!) { updateClient(id: $id, input: { name: "Renamed Client" }) { id } }', { id: client }, token);
-    const ticket = (await server.gql('mutation($c: ID!) { createTicket(input: { clientId: $c, title: "Audited ticket" }) { id } }', { c: client }, token)).data!.createTicket.id;
-    await server.gql('mutation($id: ID!) { updateTicket(id: $id, input: { status: DONE }) { id } }', { id: ticket }, token);
-    await server.gql('mutation($id: ID!) { deleteTicket(id: $id) }', { id: ticket }, token);
-    await server.gql('mutation($id: ID!) { deleteClient(id: $id) }', { id: client }, token);
 
     const clientLog = (await audit({ targetType: 'client', targetId: client })).items;
     expect(clientLog.map((e) => [e.action, e.channel])).toEqual([
-      ['client.delete', 'api'],
       ['client.update', 'api'],
       ['client.create', 'console'],
     ]);
-    expect(clientLog[1]!.changes).toEqual({ name: { from: 'Console Client', to: 'Renamed Client' } });
-    const ticketLog = (await audit({ targetType: 'ticket', targetId: ticket })).items;
-    expect(ticketLog.map((e) => e.action)).toEqual(['ticket.delete', 'ticket.update', 'ticket.create']);
-    expect(ticketLog[1]!.changes).toEqual({ status: { from: 'OPEN', to: 'DONE' } });
-  });
-
-  it('sign-ins, failed sign-ins, lockouts and unlocks', async () => {
-    const { user } = await signedIn(server);
-    for (let i = 0; i < 3; i++) await server.gql('mutation($e: String!) { login(email: $e, password: "wrong-password") { token } }', { e: user.email });
-    await server.gql('mutation { login(email: "nobody-at-all@example.com", password: "wrong-password") { token } }');
-    await server.gql('mutation($id: ID!) { unlockUser(id: $id) { id } }', { id: String(user.id) }, token);
-    await login(server, user.email, DEFAULT_PASSWORD);
-
-    const mine = (await audit({ targetType: 'user', targetId: String(user.id) })).items.map((e) => [e.action, e.actorLabel]);
-    expect(mine.slice(0, 6)).toEqual([
-      ['login.success', user.email],
-      ['user.unlock', admin.email],
-      ['login.lockout', user.email],
-      ['login.failure', user.email],
-      ['login.failure', user.email],
-      ['login.failure', user.email],
-    ]);
-    const unknown = (await audit({ action: 'login.failure' })).items.find((e) => e.actorLabel === 'nobody-at-all@example.com');
-    expect(unknown).toMatchObject({ actorId: null, targetType: null, targetId: null });
+    for (const entry of clientLog) {
+      expect(entry).toMatchObject({ actorId: String(admin.id), actorLabel: admin.email, targetType: 'client', targetId: client, sourceAddress: expect.stringContaining('127.0.0.1') });
+    }
   });
 });
 
 describe('reading the audit log', () => {
+  beforeAll(async () => {
+    // A few changes by the admin over the API, for the filters to find.
+    const created = await server.gql('mutation { createUser(input: { name: "Audited", email: "audited@example.com", password: "secret-password-1" }) { id } }', {}, token);
+    const id = created.data!.createUser.id;
+    await server.gql('mutation($id: ID!) { updateUser(id: $id, input: { name: "Audited Again" }) { id } }', { id }, token);
+    await server.gql('mutation($id: ID!) { deleteUser(id: $id) }', { id }, token);
+    const client = (await server.gql('mutation { createClient(input: { name: "Audited Client" }) { id } }', {}, token)).data!.createClient.id;
+    await server.gql('mutation($id: ID!) { updateClient(id: $id, input: { name: "Audited Client Renamed" }) { id } }', { id: client }, token);
+    await server.gql('mutation($id: ID!) { deleteClient(id: $id) }', { id: client }, token);
+  });
+
   it('filters by actor, action and time range, and pages', async () => {
     const all = await audit({ limit: 1000 });
     expect(all.total).toBe(all.items.length);

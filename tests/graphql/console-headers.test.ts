@@ -3,9 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 /**
- * The console's pages carry the security headers of issue 6: a Content-Security-Policy strict
- * enough that an injected inline script cannot run (the page's own bootstrap is allowed by its
- * hash), no framing by any site, no MIME sniffing, and no Referer leaking ticket ids elsewhere.
+ * The console's pages carry the security headers of README: Security, "The console": a
+ * Content-Security-Policy strict enough that an injected inline script cannot run (the page's own
+ * bootstrap is allowed by its hash), no framing by any site, no MIME sniffing, and no Referer
+ * leaking ticket ids elsewhere.
  */
 
 let server: TestServer;

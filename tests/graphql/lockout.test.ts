@@ -2,11 +2,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_PASSWORD, login, makeAdmin, makeUser, signedIn } from '../support/factories.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
-/** Password guessing: lockouts per email and per network address, growing, and lifted by an admin. */
+/**
+ * Sign-in lockouts over HTTP (README: Security, "Sign-in throttling"; schema.graphql: unlockUser,
+ * User.lockedUntil): unlockUser is for admins and answers with lockedUntil null, lockedUntil is
+ * shown to the user themselves, and a failed login costs as much for an unknown email as for a
+ * known one. The throttle itself (per email, per network address, growing lockouts, unlocking) is
+ * specified on the services: tests/services/login-throttle.test.ts.
+ */
 const LOGIN = 'mutation($email: String!, $password: String!) { login(email: $email, password: $password) { token } }';
 const code = (res: { errors?: { extensions: { code: string } }[] }) => res.errors?.[0]?.extensions.code;
 
-describe('lockouts', () => {
+describe('lockouts over the API', () => {
   let server: TestServer;
   let adminToken: string;
   beforeAll(async () => {
@@ -16,31 +22,6 @@ describe('lockouts', () => {
   afterAll(() => server?.close());
 
   const fail = (email: string) => server.gql(LOGIN, { email, password: 'not the password' });
-
-  it('lock an email out after its failures, refuse even the right password, and say when to retry', async () => {
-    const user = await makeUser(server);
-    for (let i = 0; i < 3; i++) expect(code(await fail(user.email))).toBe('UNAUTHENTICATED');
-    const refused = await server.gql(LOGIN, { email: user.email, password: DEFAULT_PASSWORD });
-    expect(refused.errors?.[0]).toMatchObject({ extensions: { code: 'TOO_MANY_REQUESTS' } });
-    expect(refused.errors?.[0]?.message).toMatch(/^Too many failed sign-in attempts for this email; try again in 15 minutes$/);
-    expect(refused.errors?.[0]?.extensions.retryAfter).toBeGreaterThan(890);
-    const shown = await server.gql('query($id: ID!) { user(id: $id) { lockedUntil } }', { id: String(user.id) }, adminToken);
-    expect(Date.parse(shown.data!.user.lockedUntil) - Date.now()).toBeGreaterThan(14 * 60_000);
-  });
-
-  it('make each further lockout within a day twice as long', async () => {
-    const user = await makeUser(server);
-    for (let i = 0; i < 3; i++) await fail(user.email);
-    // The first lockout runs out…
-    await server.db.database.orm.em.getConnection().execute(`update login_lockouts set locked_until = now() - interval '1 second' where key = ?`, [`email:${user.email}`]);
-    expect(code(await fail(user.email))).toBe('UNAUTHENTICATED');
-    await fail(user.email);
-    await fail(user.email);
-    // …and the next one lasts 30 minutes.
-    const refused = await server.gql(LOGIN, { email: user.email, password: DEFAULT_PASSWORD });
-    expect(refused.errors?.[0]?.extensions.retryAfter).toBeGreaterThan(29 * 60);
-    expect(refused.errors?.[0]?.message).toContain('try again in 30 minutes');
-  });
 
   it('can be lifted by an admin with unlockUser, after which the right password works at once', async () => {
     const user = await makeUser(server);
@@ -61,22 +42,6 @@ describe('lockouts', () => {
     expect(own.data).toEqual({ me: { lockedUntil: null } });
     expect(own.errors).toBeUndefined();
     expect(user.id).toBeGreaterThan(0);
-  });
-});
-
-describe('lockouts per network address', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer({ loginLimits: { perEmail: 100, perSource: 4 } });
-  });
-  afterAll(() => server?.close());
-
-  it('stop password spraying across many emails from one address', async () => {
-    const target = await makeUser(server);
-    for (let i = 0; i < 4; i++) expect(code(await server.gql(LOGIN, { email: `sprayed-${i}@example.com`, password: 'guess-guess' }))).toBe('UNAUTHENTICATED');
-    const refused = await server.gql(LOGIN, { email: target.email, password: DEFAULT_PASSWORD });
-    expect(code(refused)).toBe('TOO_MANY_REQUESTS');
-    expect(refused.errors?.[0]?.message).toContain('from your network address');
   });
 });
 

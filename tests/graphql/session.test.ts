@@ -3,8 +3,9 @@ import { DEFAULT_PASSWORD, makeUser } from '../support/factories.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 /**
- * The browser session of CONTRACT.md §1: login also sets an httpOnly cookie carrying the token,
- * which stands in for the Bearer header when there is none; logout clears it.
+ * The browser session (README: Using the API, `login`, `logout`, and Security, "The browser
+ * session"): login also sets an httpOnly cookie carrying the token, which stands in for the Bearer
+ * header when there is none; logout clears it.
  */
 
 const LOGIN = 'mutation($email: String!, $password: String!) { login(email: $email, password: $password) { token expiresAt user { id } } }';

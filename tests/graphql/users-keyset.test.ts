@@ -3,9 +3,9 @@ import { login, makeAdmin, makeClient, makeUser, signedIn } from '../support/fac
 import { startTestServer, type GraphQLResponse, type TestServer } from '../support/server.js';
 
 /**
- * Keyset paging on the users query (`after`), beyond the contract: for scripts that walk every
- * user, a page deep in the list costs what the first one does. `after` is an id; the page holds
- * the users with a greater id, in id order; `total` still counts every matching user.
+ * Keyset paging on the users query (`after`; schema.graphql: Query.users): for scripts that walk
+ * every user, a page deep in the list costs what the first one does. `after` is an id; the page
+ * holds the users with a greater id, in id order; `total` still counts every matching user.
  */
 
 const USERS = `query($after: ID, $limit: Int, $skip: Int, $search: String, $clientId: ID, $orderBy: UserOrderBy, $direction: SortDirection) {

@@ -3,7 +3,7 @@ import { login, makeAdmin, makeClient, makeUser } from '../support/factories.js'
 import { startTestServer, type GraphQLResponse, type TestServer } from '../support/server.js';
 
 /**
- * The users query's additions beyond the contract: ordering (orderBy, direction) and the filter
+ * The users query's ordering (orderBy, direction; schema.graphql: Query.users) and its filter
  * by client (clientId), for the console's sortable list and its "who can access this client".
  */
 

@@ -1,7 +1,17 @@
 import type { Client } from '../../server/entities/client.entity.js';
+import type { ServiceContext } from '../../server/services/context.js';
+import type { Services } from '../../server/services/index.js';
 import type { UserSummary } from '../../server/services/user-read-model.js';
 import type { CreateUserData } from '../../server/services/user.service.js';
 import type { TestServer } from './server.js';
+import type { TestServices } from './services.js';
+
+/** Where factories make their data: a test server, or the services alone (tests/services/). */
+export type Arranging = TestServer | TestServices;
+
+function arrange(host: Arranging): { services: Services; system: ServiceContext } {
+  return { services: host.services, system: 'asSystem' in host ? host.asSystem() : host.system() };
+}
 
 let sequence = 0;
 const next = () => `${process.pid}-${++sequence}`;
@@ -9,9 +19,10 @@ const next = () => `${process.pid}-${++sequence}`;
 export const DEFAULT_PASSWORD = 'correct horse battery';
 
 /** A user made through the service as the system would (as the CLI does), with unique defaults. */
-export async function makeUser(server: TestServer, overrides: Partial<CreateUserData> = {}): Promise<UserSummary> {
+export async function makeUser(host: Arranging, overrides: Partial<CreateUserData> = {}): Promise<UserSummary> {
   const n = next();
-  return server.services.users.create(server.system(), {
+  const { services, system } = arrange(host);
+  return services.users.create(system, {
     name: `User ${n}`,
     email: `user-${n}@example.com`,
     password: DEFAULT_PASSWORD,
@@ -19,10 +30,11 @@ export async function makeUser(server: TestServer, overrides: Partial<CreateUser
   });
 }
 
-export const makeAdmin = (server: TestServer, overrides: Partial<CreateUserData> = {}) => makeUser(server, { roles: ['admin'], ...overrides });
+export const makeAdmin = (host: Arranging, overrides: Partial<CreateUserData> = {}) => makeUser(host, { roles: ['admin'], ...overrides });
 
-export async function makeClient(server: TestServer, name = `Client ${next()}`): Promise<Client> {
-  return server.services.clients.create(server.system(), { name });
+export async function makeClient(host: Arranging, name = `Client ${next()}`): Promise<Client> {
+  const { services, system } = arrange(host);
+  return services.clients.create(system, { name });
 }
 
 /** Logs in over the API and returns the token; fails the test when login fails. */
