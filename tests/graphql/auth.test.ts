@@ -355,7 +355,7 @@ describe('errors', () => {
     const logged: { message: string; error: unknown }[] = [];
     const exploding = await startTestServer({
       schema: buildGraphQLSchema([...RESOLVERS, ExplodingResolver]),
-      logger: { info() {}, warn() {}, error: (message, error) => void logged.push({ message, error }) },
+      logger: { structured: false, info() {}, warn() {}, error: (message, error) => void logged.push({ message, error }) },
     });
     try {
       const res = await post(exploding, JSON.stringify({ query: '{ explode }' }));

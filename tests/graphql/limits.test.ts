@@ -1,12 +1,19 @@
-import { parse, validate } from 'graphql';
+import { Kind, parse, validate, type OperationDefinitionNode } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GRAPHQL_LIMITS, limitRules, type GraphQLLimits } from '../../server/graphql/limits.js';
+import { GRAPHQL_LIMITS, costOf, costProblem, limitRules, type GraphQLLimits } from '../../server/graphql/limits.js';
 import { buildGraphQLSchema } from '../../server/graphql/schema.js';
 import { login, makeAdmin } from '../support/factories.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 const schema = buildGraphQLSchema();
-const problems = (document: string, limits: GraphQLLimits = GRAPHQL_LIMITS) => validate(schema, parse(document), limitRules(limits)).map((e) => e.message);
+/** What the limits say of a document: graphql-js's validation rules, then the cost with these variables. */
+function problems(document: string, limits: GraphQLLimits = GRAPHQL_LIMITS, variables: Record<string, unknown> = {}): string[] {
+  const parsed = parse(document);
+  const found = validate(schema, parsed, limitRules(limits)).map((e) => e.message);
+  const operation = parsed.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)!;
+  const costly = costProblem(costOf(schema, parsed, operation, variables, limits.maxCost), limits.maxCost);
+  return costly ? [...found, costly.message] : found;
+}
 
 describe('the document limits, as rules', () => {
   it('measure depth through fields, inline fragments and named fragments', () => {
@@ -29,6 +36,17 @@ describe('the document limits, as rules', () => {
     expect(problems(`{ ${page('one')} }`)).toEqual([]);
     const many = `{ ${Array.from({ length: 6 }, (_, i) => page(`p${i}`)).join(' ')} }`;
     expect(problems(many)[0]).toMatch(/^The query would resolve about \d+ fields; at most 200000 are allowed/);
+  });
+
+  it('estimate cost with the variables, the variables\' defaults and the arguments\' defaults', () => {
+    const page = (alias: string, limit: string) => `${alias}: users(limit: ${limit}) { total items { id name email roles clients { id name } } }`;
+    const many = (limit: string, declared = 'query($n: Int)') => `${declared} { ${Array.from({ length: 6 }, (_, i) => page(`p${i}`, limit)).join(' ')} }`;
+    expect(problems(many('$n'), GRAPHQL_LIMITS, { n: 1000 })).toHaveLength(1);
+    expect(problems(many('$n'), GRAPHQL_LIMITS, { n: 10 })).toEqual([]);
+    expect(problems(many('$n', 'query($n: Int = 1000)'))).toHaveLength(1);
+    // users' own default limit is 100: each page of ids costs 1 + 100 + 100, where an unpaged list once counted as 20.
+    expect(problems(`{ ${Array.from({ length: 6 }, (_, i) => `p${i}: users { items { id } }`).join(' ')} }`, { ...GRAPHQL_LIMITS, maxCost: 1206 })).toEqual([]);
+    expect(problems(`{ ${Array.from({ length: 6 }, (_, i) => `p${i}: users { items { id } }`).join(' ')} }`, { ...GRAPHQL_LIMITS, maxCost: 1205 })).toHaveLength(1);
   });
 
   it('let every query of the console and the README through', () => {

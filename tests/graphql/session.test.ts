@@ -148,11 +148,20 @@ describe('logout', () => {
     expect(after.body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
   });
 
-  it('leaves Bearer tokens alone', async () => {
+  it("ends the cookie's session: the same token, copied before, is refused afterwards, as a cookie and as a Bearer token", async () => {
+    const user = await makeUser(server);
+    const { cookie, token } = await signIn(user.email);
+    await post(LOGOUT, {}, { cookie });
+    expect((await post(ME, {}, { cookie })).body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    expect((await post(ME, {}, { authorization: `Bearer ${token}` })).body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('ends a Bearer token\'s session, and only that one', async () => {
     const user = await makeUser(server);
     const { token } = await signIn(user.email);
+    const other = await signIn(user.email);
     await post(LOGOUT, {}, { authorization: `Bearer ${token}` });
-    const res = await post(ME, {}, { authorization: `Bearer ${token}` });
-    expect(res.body.data.me.id).toBe(String(user.id));
+    expect((await post(ME, {}, { authorization: `Bearer ${token}` })).body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    expect((await post(ME, {}, { authorization: `Bearer ${other.token}` })).body.data.me.id).toBe(String(user.id));
   });
 });
