@@ -1,7 +1,7 @@
 import { error, redirect } from '@sveltejs/kit';
 import type { AnyVariables, DocumentInput } from '@urql/core';
 import { query } from './graphql/client.js';
-import { signInHref } from './session.svelte.js';
+import { signInHref } from './next.js';
 
 /**
  * A page's data, or the page's failure: a missing row is a 404, a refusal a 403, an ended

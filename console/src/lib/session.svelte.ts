@@ -3,6 +3,7 @@ import { MESSAGES } from '$server/domain/errors.js';
 import { whenSessionEnds, mutate, query } from './graphql/client.js';
 import { LoginMutation, LogoutMutation, MeQuery, type UserData } from './graphql/operations.js';
 import type { Problem } from './errors.js';
+import { signInHref } from './next.js';
 
 /**
  * Who is signed in. The session itself is the httpOnly cookie the server sets at login; the
@@ -67,19 +68,6 @@ export async function signOut(): Promise<void> {
   session.user = null;
   session.ended = null;
   await goto('/sign-in', { replaceState: true, invalidateAll: true });
-}
-
-/** Where sign-in sends you back to: only a path of this console. */
-export function signInHref(from: URL | null, ended: boolean): string {
-  const params = new URLSearchParams();
-  if (from && from.pathname !== '/' && !from.pathname.startsWith('/sign-in')) params.set('next', from.pathname + from.search);
-  if (ended) params.set('ended', '1');
-  const search = params.toString();
-  return `/sign-in${search ? `?${search}` : ''}`;
-}
-
-export function safeNext(raw: string | null): string {
-  return raw && raw.startsWith('/') && !raw.startsWith('//') && !raw.startsWith('/sign-in') ? raw : '/';
 }
 
 whenSessionEnds((problem, kind) => {

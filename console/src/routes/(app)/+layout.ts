@@ -1,5 +1,6 @@
 import { error, redirect } from '@sveltejs/kit';
-import { loadSession, signInHref } from '$lib/session.svelte.js';
+import { signInHref } from '$lib/next.js';
+import { loadSession } from '$lib/session.svelte.js';
 import type { LayoutLoad } from './$types';
 
 /** Every page inside needs a session: without one, back to sign-in (saying why, when it ended). */

@@ -1,6 +1,7 @@
 import { redirect } from '@sveltejs/kit';
 import { sentence } from '$lib/errors.js';
-import { loadSession, safeNext, session } from '$lib/session.svelte.js';
+import { safeNext } from '$lib/next.js';
+import { loadSession, session } from '$lib/session.svelte.js';
 import type { PageLoad } from './$types';
 
 export const load: PageLoad = async ({ url }) => {
