@@ -8,7 +8,8 @@ import { DESKTOP, PHONE, openBrowser, screenshot, signIn, visible, type Browser 
 
 /**
  * Every page of the console, in each state a person meets it in, passes axe-core's WCAG 2.1 A and
- * AA rules at desktop and at phone width: as a visitor signing in, as an admin, and as a USER.
+ * AA rules at desktop and at phone width: as a visitor signing in, as an admin, and as a USER
+ * (each also signed in on another device, so that Profile and a user's page list sessions).
  * A screenshot of each state is left in test-results/screenshots/a11y-*.png.
  */
 
@@ -17,6 +18,7 @@ const CREATE_TICKET = 'mutation($input: CreateTicketInput!) { createTicket(input
 const UPDATE_TICKET = 'mutation($id: ID!, $input: UpdateTicketInput!) { updateTicket(id: $id, input: $input) { id } }';
 /** The server's default: this many failures for one email lock it out. */
 const FAILURES_PER_EMAIL = 10;
+const FIREFOX_ON_WINDOWS = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0';
 
 interface View {
   name: string;
@@ -50,6 +52,8 @@ beforeAll(async () => {
   Object.assign(ids, { admin: String(admin.id), uma: String(uma.id), lee: String(lee.id), acme: String(acme.id) });
   // Tickets each of them hears about (so that the bell has unread and read notifications).
   const [adminToken, umaToken] = [await login(server, admin.email), await login(server, uma.email)];
+  // Each of them is also signed in on another device (Profile lists it, with a Sign out).
+  for (const email of [admin.email, uma.email]) await server.gql(LOGIN, { email, password: DEFAULT_PASSWORD }, undefined, { 'user-agent': FIREFOX_ON_WINDOWS });
   ids.printer = (await api(umaToken, CREATE_TICKET, { input: { clientId: ids.acme, title: 'Printer on fire', description: 'Smoke from tray 2.' } })).createTicket.id;
   ids.certificate = (await api(adminToken, CREATE_TICKET, { input: { clientId: String(globex.id), title: 'Renew the certificate' } })).createTicket.id;
   await api(adminToken, UPDATE_TICKET, { id: ids.printer, input: { status: 'IN_PROGRESS' } });
@@ -62,6 +66,7 @@ afterAll(async () => {
 
 const heading = (name: string | RegExp) => (page: Page) => page.getByRole('heading', { name, level: 1 });
 const openBell = (page: Page) => page.getByRole('button', { name: /^Notifications/ }).click();
+const otherDevice = (page: Page, list: string) => page.getByRole('list', { name: list }).getByRole('listitem').filter({ hasText: 'Firefox on Windows' });
 
 const SIGN_IN: View[] = [
   { name: 'sign-in', path: () => '/sign-in', ready: heading('Sign in') },
@@ -79,6 +84,19 @@ const SIGN_IN: View[] = [
 
 const EVERYONE: View[] = [
   { name: 'profile', path: () => '/profile', ready: heading('Your profile') },
+  { name: 'profile, with sessions', path: () => '/profile', ready: (page) => otherDevice(page, 'Where you’re signed in') },
+  {
+    name: 'profile, signing out a session',
+    path: () => '/profile',
+    ready: (page) => page.getByRole('dialog', { name: 'Sign out Firefox on Windows?' }),
+    then: (page) => otherDevice(page, 'Where you’re signed in').getByRole('button', { name: /^Sign out/ }).click(),
+  },
+  {
+    name: 'profile, signing out everywhere else',
+    path: () => '/profile',
+    ready: (page) => page.getByRole('dialog', { name: 'Sign out everywhere else?' }),
+    then: (page) => page.getByRole('button', { name: 'Sign out everywhere else' }).click(),
+  },
   { name: 'tickets', path: () => '/tickets', ready: (page) => page.getByRole('link', { name: 'Printer on fire' }) },
   {
     name: 'new ticket',
@@ -109,7 +127,14 @@ const ADMIN: View[] = [
     ready: (page) => page.getByRole('dialog', { name: 'Delete Uma User?' }),
     then: (page) => page.getByRole('button', { name: 'Delete' }).click(),
   },
-  { name: 'user locked out', path: () => `/users/${ids.lee}`, ready: (page) => page.getByRole('region', { name: 'Sign-in lockout' }) },
+  { name: 'user, with sessions', path: () => `/users/${ids.uma}`, ready: (page) => otherDevice(page, 'Open sessions') },
+  {
+    name: 'user, signing out everywhere',
+    path: () => `/users/${ids.uma}`,
+    ready: (page) => page.getByRole('dialog', { name: 'Sign Uma User out everywhere?' }),
+    then: (page) => page.getByRole('button', { name: 'Sign out everywhere' }).click(),
+  },
+  { name: 'user locked out, no sessions', path: () => `/users/${ids.lee}`, ready: (page) => page.getByRole('region', { name: 'Sign-in lockout' }) },
   { name: 'create user', path: () => '/users/new', ready: heading('Create User') },
   {
     name: 'create user refused',

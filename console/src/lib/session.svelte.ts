@@ -1,6 +1,6 @@
 import { goto } from '$app/navigation';
 import { MESSAGES } from '$server/domain/errors.js';
-import { whenSessionEnds, mutate, query } from './graphql/client.js';
+import { whenSessionEnds, mutate, query, type Outcome } from './graphql/client.js';
 import { LoginMutation, LogoutMutation, MeQuery, type UserData } from './graphql/operations.js';
 import type { Problem } from './errors.js';
 import { signInHref } from './next.js';
@@ -62,12 +62,18 @@ export async function signIn(email: string, password: string) {
   return result;
 }
 
-export async function signOut(): Promise<void> {
-  await mutate(LogoutMutation, {});
+/**
+ * Logout ends this session on the server (its token stops working at once) and clears the cookie.
+ * If the server could not be told, the session is still open: the console says so and stays.
+ */
+export async function signOut(): Promise<Outcome<unknown>> {
+  const result = await mutate(LogoutMutation, {});
+  if (!result.ok) return result;
   remember(false);
   session.user = null;
   session.ended = null;
   await goto('/sign-in', { replaceState: true, invalidateAll: true });
+  return result;
 }
 
 whenSessionEnds((problem, kind) => {

@@ -27,16 +27,19 @@ export interface Browser {
 }
 
 /**
- * Debian's Chromium, headless, on a fresh profile (never a downloaded browser). The page's console
- * errors and uncaught exceptions are collected: a test ends by asserting there were none.
+ * Debian's Chromium, headless, on a fresh profile (never a downloaded browser): each is a device
+ * of its own, with its own cookies. The page's console errors and uncaught exceptions are
+ * collected: a test ends by asserting there were none.
  */
-export async function openBrowser(baseURL: string, viewport = DESKTOP): Promise<Browser> {
+export async function openBrowser(baseURL: string, viewport = DESKTOP, options: { userAgent?: string } = {}): Promise<Browser> {
   const profile = mkdtempSync(join(tmpdir(), 'tracker-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
     baseURL,
     viewport,
+    // Another device, as the server sees it (the sessions' list names devices by their User-Agent).
+    ...(options.userAgent ? { userAgent: options.userAgent } : {}),
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   context.setDefaultTimeout(10_000);
@@ -108,6 +111,15 @@ export async function expectLabelledInputs(page: Page): Promise<void> {
 export async function expectNoHorizontalOverflow(page: Page): Promise<void> {
   const { scrollWidth, clientWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth }));
   expect(scrollWidth).toBeLessThanOrEqual(clientWidth);
+}
+
+/** The element is wholly inside the viewport's width (not cut off at either edge). */
+export async function expectWithinViewport(locator: Locator): Promise<void> {
+  const box = await locator.boundingBox();
+  const width = locator.page().viewportSize()?.width ?? 0;
+  expect(box, 'the element has a box').not.toBeNull();
+  expect(box!.x).toBeGreaterThanOrEqual(0);
+  expect(box!.x + box!.width).toBeLessThanOrEqual(width);
 }
 
 /**

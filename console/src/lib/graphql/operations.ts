@@ -64,6 +64,53 @@ export const LogoutMutation = graphql(`
   }
 `);
 
+/** Where someone is signed in: one sign-in each, open until it expires or is ended. */
+export const SessionFields = graphql(`
+  fragment SessionFields on Session {
+    id
+    createdAt
+    lastSeenAt
+    expiresAt
+    userAgent
+    address
+    current
+  }
+`);
+
+export const MySessionsQuery = graphql(
+  `
+    query MySessions {
+      mySessions {
+        ...SessionFields
+      }
+    }
+  `,
+  [SessionFields],
+);
+
+export const UserSessionsQuery = graphql(
+  `
+    query UserSessions($userId: ID!) {
+      userSessions(userId: $userId) {
+        ...SessionFields
+      }
+    }
+  `,
+  [SessionFields],
+);
+
+export const RevokeSessionMutation = graphql(`
+  mutation RevokeSession($id: ID!) {
+    revokeSession(id: $id)
+  }
+`);
+
+export const RevokeUserSessionsMutation = graphql(`
+  mutation RevokeUserSessions($userId: ID!) {
+    revokeUserSessions(userId: $userId)
+  }
+`);
+
 export const UsersQuery = graphql(
   `
     query Users($skip: Int, $limit: Int, $search: String, $orderBy: UserOrderBy, $direction: SortDirection, $clientId: ID) {
@@ -382,3 +429,4 @@ export type TicketData = ResultOf<typeof TicketFields>;
 export type TicketStatus = TicketData['status'];
 export type NotificationData = ResultOf<typeof NotificationsQuery>['notifications']['items'][number];
 export type AuditEventData = ResultOf<typeof AuditEventFields>;
+export type SessionData = ResultOf<typeof SessionFields>;

@@ -1,8 +1,9 @@
-import { ClientsQuery } from '$lib/graphql/operations.js';
+import { ClientsQuery, MySessionsQuery } from '$lib/graphql/operations.js';
 import { loadQuery } from '$lib/load.js';
+import { currentFirst } from '$lib/sessions.js';
 import type { PageLoad } from './$types';
 
 export const load: PageLoad = async ({ url, parent }) => {
-  const [{ me }, { clients }] = await Promise.all([parent(), loadQuery(ClientsQuery, {}, url)]);
-  return { me, clients };
+  const [{ me }, { clients }, { mySessions }] = await Promise.all([parent(), loadQuery(ClientsQuery, {}, url), loadQuery(MySessionsQuery, {}, url)]);
+  return { me, clients, sessions: currentFirst(mySessions) };
 };
