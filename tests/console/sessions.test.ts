@@ -189,6 +189,18 @@ describe('a user’s page: an admin signs them out everywhere', () => {
     await admin.page.setViewportSize(DESKTOP);
   });
 
+  it('on the admin’s own page, says that this device is signed out too, and then it is', async () => {
+    await admin.page.goto(`/users/${ada.id}`);
+    const list = admin.page.getByRole('list', { name: 'Open sessions' });
+    await visible(list.getByRole('listitem').filter({ hasText: 'This device' }));
+    await admin.page.getByRole('button', { name: 'Sign out everywhere' }).click();
+    const dialog = await visible(admin.page.getByRole('dialog', { name: 'Sign Ada Admin out everywhere?' }));
+    expect(await dialog.textContent()).toContain('This includes this device: you will be signed out too.');
+    await dialog.getByRole('button', { name: 'Sign out everywhere' }).click();
+    await admin.page.waitForURL(new RegExp(`/sign-in\\?next=%2Fusers%2F${ada.id}&ended=1$`));
+    await visible(signInNotice(admin.page));
+  });
+
   it('logged no error in any browser’s console', () => {
     expect({ laptop: laptop.consoleErrors, pc: pc.consoleErrors, phone: phone.consoleErrors, admin: admin.consoleErrors }).toEqual({ laptop: [], pc: [], phone: [], admin: [] });
   });
