@@ -61,6 +61,7 @@ const FLAG_FOR_FIELD: Record<string, string> = {
   skip: '--skip',
   limit: '--limit',
   search: '--search',
+  status: '--status',
   actorId: '--actor',
   targetType: '--target',
   targetId: '--target',
@@ -97,6 +98,7 @@ export function userText(user: UserRecord): string {
     ['Created', user.createdAt],
     ['Updated', user.updatedAt],
     ['Last login', user.lastLoginAt ?? 'never'],
+    ['Status', user.status],
   ]);
 }
 
@@ -105,9 +107,9 @@ export function clientText(client: ClientRecord): string {
 }
 
 export function userTable(page: UserPageRecord): string {
-  const rows = page.items.map((u) => [String(u.id), u.name, u.email, u.roles.join(','), u.clientIds.join(',') || '-']);
+  const rows = page.items.map((u) => [String(u.id), u.name, u.email, u.roles.join(','), u.clientIds.join(',') || '-', u.status]);
   const shown = page.items.length === 0 ? 'No users' : `Users ${page.skip + 1}-${page.skip + page.items.length}`;
-  return `${table(['ID', 'NAME', 'EMAIL', 'ROLES', 'CLIENTS'], rows)}${shown} of ${page.total} (skip ${page.skip}, limit ${page.limit})\n`;
+  return `${table(['ID', 'NAME', 'EMAIL', 'ROLES', 'CLIENTS', 'STATUS'], rows)}${shown} of ${page.total} (skip ${page.skip}, limit ${page.limit})\n`;
 }
 
 export function sessionTable(sessions: SessionRecord[]): string {

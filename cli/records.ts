@@ -1,5 +1,6 @@
 import type { Page } from '../server/domain/page.js';
 import type { Role } from '../server/domain/roles.js';
+import type { UserStatus } from '../server/domain/user-status.js';
 import type { Wire } from '../server/operator/operations.js';
 import type { SessionSummary } from '../server/services/session.service.js';
 import type { ClientSummary, UserSummary } from '../server/services/user-read-model.js';
@@ -19,6 +20,7 @@ export interface UserRecord {
   createdAt: string;
   updatedAt: string;
   lastLoginAt: string | null;
+  status: UserStatus;
   clients: { id: number; name: string }[];
 }
 
@@ -38,6 +40,7 @@ export function toUserRecord(user: Wire<UserSummary>): UserRecord {
     createdAt: user.createdAt,
     updatedAt: user.updatedAt,
     lastLoginAt: user.lastLoginAt,
+    status: user.status,
     clients,
   };
 }

@@ -58,7 +58,8 @@ export async function openRuntime(config: Config): Promise<OperatorRuntime> {
 
 function localRuntime(config: Config, database: Database): OperatorRuntime {
   // The same services as the server's, signing no tokens and caching no signed-in users.
-  const services = createServices(database, { bcryptRounds: config.bcryptRounds, publicUrl: config.publicUrl });
+  // Emails it queues (an invitation) are sent by the server's outbox worker when one runs.
+  const services = createServices(database, { bcryptRounds: config.bcryptRounds, publicUrl: config.publicUrl, inviteTtlSeconds: config.inviteTtlSeconds, resetTtlSeconds: config.resetTtlSeconds });
   return {
     run<K extends OperationName>(op: K, payload: OperationPayload<K>): Promise<OperationResult<K>> {
       return runOperation(services, services.context(systemActor('cli')), op, payload);

@@ -15,6 +15,10 @@ export interface Config {
   /** Explicit JWT_SECRET; when undefined one is generated into the data dir (not in production). */
   jwtSecret: string | undefined;
   jwtExpiresInSeconds: number;
+  /** How long an invitation link works (INVITE_TTL). */
+  inviteTtlSeconds: number;
+  /** How long a password-reset link works (RESET_TTL). */
+  resetTtlSeconds: number;
   bcryptRounds: number;
   host: string;
   port: number;
@@ -80,6 +84,11 @@ export function loadConfig(env: NodeJS.ProcessEnv, root = ROOT_DIR, options: Loa
   const jwtExpiresInSeconds = parseDuration(nonEmpty(env.JWT_EXPIRES_IN) ?? '12h');
   if (jwtExpiresInSeconds === null) problems.push('JWT_EXPIRES_IN must be a duration such as 3600, 90m, 12h or 7d');
 
+  const inviteTtlSeconds = parseDuration(nonEmpty(env.INVITE_TTL) ?? '72h');
+  if (inviteTtlSeconds === null) problems.push('INVITE_TTL must be a duration such as 3600, 90m, 72h or 7d');
+  const resetTtlSeconds = parseDuration(nonEmpty(env.RESET_TTL) ?? '1h');
+  if (resetTtlSeconds === null) problems.push('RESET_TTL must be a duration such as 3600, 30m or 1h');
+
   const bcryptRounds = parseInteger(env.BCRYPT_ROUNDS, 12);
   if (bcryptRounds === null || bcryptRounds < 4 || bcryptRounds > 20) problems.push('BCRYPT_ROUNDS must be an integer from 4 to 20');
 
@@ -114,6 +123,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, root = ROOT_DIR, options: Loa
     dataDir,
     jwtSecret,
     jwtExpiresInSeconds: jwtExpiresInSeconds!,
+    inviteTtlSeconds: inviteTtlSeconds!,
+    resetTtlSeconds: resetTtlSeconds!,
     bcryptRounds: bcryptRounds!,
     host,
     port: port!,

@@ -193,6 +193,8 @@ export async function startHttpServer(services: Services, database: Pick<Databas
     }
     const request: HTTPGraphQLRequest = { method: req.method, headers, search: url.search, body };
     const session = new SessionCookieHeader(isHttps(req));
+    // Work a request leaves for after its answer starts once the answer is out.
+    const afterAnswer = (work: () => Promise<void>) => void res.once('finish', () => void work());
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: request,
       context: () =>
@@ -203,6 +205,7 @@ export async function startHttpServer(services: Services, database: Pick<Databas
           session,
           // Self-declared, for the audit log only (never for access): the console says who it is.
           channel: req.headers['x-tracker-client'] === 'console' ? 'console' : 'api',
+          afterAnswer,
         }),
     });
     res.statusCode = response.status ?? 200;

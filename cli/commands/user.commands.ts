@@ -46,6 +46,58 @@ export function userCommands(yargs: Argv, context: CommandContext): Argv {
         }),
     )
     .command(
+      'invite',
+      'Invite a user: they are emailed a link to choose their own password',
+      (y) =>
+        y
+          .option('name', { type: 'string', describe: "User's full name", demandOption: true })
+          .option('email', { type: 'string', describe: "User's email address (the invitation goes there; used for login)", demandOption: true })
+          .option('roles', { type: 'string', describe: 'Comma-separated roles: admin, user (default: user)' })
+          .option('client-list', { type: 'string', describe: 'Comma-separated client IDs' })
+          .option('notification-preferences', { type: 'string', describe: 'JSON such as {"email":true,"ui":true}' })
+          .epilogue(
+            examples([
+              ['Invite a user to clients 1 and 2:', './scripts/user invite --name "Ada Lovelace" --email "ada@example.com" --client-list 1,2'],
+              ['Invite an admin:', './scripts/user invite --name "Grace Hopper" --email "grace@example.com" --roles admin'],
+            ]),
+          ),
+      (argv) =>
+        context.execute(async (runtime, io) => {
+          const user = toUserRecord(
+            await runtime.run('users.invite', {
+              input: {
+                name: argv.name,
+                email: argv.email,
+                roles: argv.roles === undefined ? undefined : splitList(argv.roles),
+                clientIds: argv['client-list'] === undefined ? undefined : parseClientList(argv['client-list']),
+                notificationPreferences: argv['notification-preferences'] === undefined ? undefined : parsePreferences(argv['notification-preferences']),
+              },
+            }),
+          );
+          argv.json ? printJson(io, userJson(user)) : io.out(`Invited user ${user.id}: ${user.email} is emailed a link to choose a password\n${userText(user)}`);
+        }),
+    )
+    .command(
+      'suspend <user_id>',
+      'Suspend a user: signed out everywhere at once, cannot sign in, keeps their data and history',
+      (y) => withUserId(y).epilogue(examples([['Suspend user 3:', './scripts/user suspend 3']])),
+      (argv) =>
+        context.execute(async (runtime, io) => {
+          const user = toUserRecord(await runtime.run('users.suspend', { id: context.id(argv.user_id, 'user_id') }));
+          argv.json ? printJson(io, userJson(user)) : io.out(`Suspended user ${user.id} (${user.email}): signed out everywhere, and cannot sign in\n`);
+        }),
+    )
+    .command(
+      'reactivate <user_id>',
+      'Let a suspended user sign in again',
+      (y) => withUserId(y).epilogue(examples([['Reactivate user 3:', './scripts/user reactivate 3']])),
+      (argv) =>
+        context.execute(async (runtime, io) => {
+          const user = toUserRecord(await runtime.run('users.reactivate', { id: context.id(argv.user_id, 'user_id') }));
+          argv.json ? printJson(io, userJson(user)) : io.out(`Reactivated user ${user.id} (${user.email}): ${user.status === 'invited' ? 'still invited (no password yet)' : 'they can sign in again'}\n`);
+        }),
+    )
+    .command(
       'update <user_id>',
       'Update a user: only the flags given change',
       (y) =>
@@ -140,16 +192,18 @@ export function userCommands(yargs: Argv, context: CommandContext): Argv {
           .option('skip', { type: 'number', default: 0, describe: 'Number of users to skip' })
           .option('limit', { type: 'number', default: PAGE_LIMIT_DEFAULT, describe: `Maximum number of users to return (1 to ${PAGE_LIMIT_MAX})` })
           .option('search', { type: 'string', describe: 'Only users whose name or email contains this text (any case)' })
+          .option('status', { type: 'string', describe: 'Only users with this status: active, invited or suspended' })
           .epilogue(
             examples([
               ['The first 100 users:', './scripts/user list'],
               ['The next page of users whose name or email contains "example.com":', './scripts/user list --skip 100 --limit 100 --search example.com'],
               ['Every user as JSON, for scripts:', './scripts/user list --limit 1000 --json'],
+              ['Who has not accepted their invitation yet:', './scripts/user list --status invited'],
             ]),
           ),
       (argv) =>
         context.execute(async (runtime, io) => {
-          const page = toUserPageRecord(await runtime.run('users.list', { query: { skip: argv.skip, limit: argv.limit, search: argv.search } }));
+          const page = toUserPageRecord(await runtime.run('users.list', { query: { skip: argv.skip, limit: argv.limit, search: argv.search, status: argv.status } }));
           argv.json ? printJson(io, userPageJson(page)) : io.out(userTable(page));
         }),
     )
@@ -163,7 +217,7 @@ export function userCommands(yargs: Argv, context: CommandContext): Argv {
           argv.json ? printJson(io, userJson(user)) : io.out(userText(user));
         }),
     )
-    .demandCommand(1, 'Name a command: create, update, delete, unlock, list, get, sessions or sign-out');
+    .demandCommand(1, 'Name a command: create, invite, update, delete, suspend, reactivate, unlock, list, get, sessions or sign-out');
 }
 
 function withUserId<T>(y: Argv<T>) {

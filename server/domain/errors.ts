@@ -22,6 +22,9 @@ export type FieldErrors = Record<string, string>;
 
 export const MESSAGES = {
   badCredentials: 'Incorrect email or password',
+  accountSuspended: 'This account is suspended',
+  linkInvalid: 'This link is invalid or has expired',
+  notInvited: 'This user is not waiting for an invitation: they have already accepted one, or were created with a password',
   signInRequired: 'You must be signed in to do this',
   sessionExpired: 'Your session has expired; sign in again',
   sessionRevoked: 'Your session is no longer valid; sign in again',

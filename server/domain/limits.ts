@@ -20,6 +20,9 @@ export const LOGIN_LOCKOUT_MAX_MS = 24 * 60 * 60 * 1000;
 /** A lockout that ended longer ago than this no longer makes the next one longer. */
 export const LOGIN_LOCKOUT_MEMORY_MS = 24 * 60 * 60 * 1000;
 
+/** Password-reset emails sent to one address in an hour, at most (more requests are answered the same, and send nothing). */
+export const PASSWORD_RESETS_PER_HOUR = 3;
+
 /** A session's lastSeenAt is written at most this often (by the first request that finds it older). */
 export const SESSION_LAST_SEEN_INTERVAL_MS = 60 * 1000;
 /** What is kept of a sign-in's User-Agent header, and of a network address. */

@@ -44,10 +44,12 @@ export interface RequestFacts {
   session?: SessionCookie;
   /** Self-declared by the caller, for the audit log only. */
   channel?: AuditChannel;
+  /** Runs work once the response is sent (see ServiceContext.afterAnswer). */
+  afterAnswer?: (work: () => Promise<void>) => void;
 }
 
 /** The actor a token (if any) speaks for, and a fresh unit of work bound to their client scope. */
-export async function createRequestContext(services: Services, { token, source, userAgent = null, session = NO_SESSION_COOKIE, channel = 'api' }: RequestFacts): Promise<RequestContext> {
+export async function createRequestContext(services: Services, { token, source, userAgent = null, session = NO_SESSION_COOKIE, channel = 'api', afterAnswer }: RequestFacts): Promise<RequestContext> {
   let actor: Actor = ANONYMOUS;
   let authProblem: DomainError | undefined;
   if (token) {
@@ -58,5 +60,5 @@ export async function createRequestContext(services: Services, { token, source, 
       authProblem = error;
     }
   }
-  return { ...services.context(actor, { channel, sourceAddress: source, userAgent }), authProblem, source, services, session };
+  return { ...services.context(actor, { channel, sourceAddress: source, userAgent, afterAnswer }), authProblem, source, services, session };
 }

@@ -5,6 +5,8 @@ export interface Email {
   to: string;
   subject: string;
   text: string;
+  /** The same message as HTML, for mail clients that show it; the text is the fallback. */
+  html?: string | null;
 }
 
 /** Sends one email, or throws; the outbox worker retries what throws. */
@@ -18,7 +20,7 @@ export function smtpMailer(smtpUrl: string, from: string): Mailer {
   const transport: Transporter = nodemailer.createTransport(smtpUrl, { from });
   return {
     async send(email) {
-      await transport.sendMail({ from, to: email.to, subject: email.subject, text: email.text });
+      await transport.sendMail({ from, to: email.to, subject: email.subject, text: email.text, ...(email.html ? { html: email.html } : {}) });
     },
     close: () => transport.close(),
   };
@@ -28,7 +30,9 @@ export function smtpMailer(smtpUrl: string, from: string): Mailer {
 export function logMailer(from: string, logger: Logger): Mailer {
   return {
     async send(email) {
-      // The logger indents every line after the first: the email's text cannot pass for a log record.
+      // The text part only (the HTML says the same). The logger indents every line after the
+      // first: the email's text cannot pass for a log record. Links included: this is the
+      // development mode, where the log is the only way to read them.
       logger.info(`Email (no SMTP_URL set) from ${from} to ${email.to}: ${email.subject}\n${email.text}`);
     },
     close: () => undefined,

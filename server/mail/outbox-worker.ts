@@ -1,5 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from '../logger.js';
+import { LINK_PLACEHOLDER } from '../domain/email.js';
 import type { Mailer } from './mailer.js';
 
 export interface OutboxWorkerOptions {
@@ -19,8 +20,13 @@ interface Claimed {
   recipient: string;
   subject: string;
   text: string;
+  html: string | null;
+  link: string | null;
   attempts: number;
 }
+
+/** What an email's stored text says of its link once sent: the link itself is not kept. */
+const LINK_SENT = '(the link was in the email as sent; it is not kept)';
 
 /**
  * Delivers the outbox. Each round claims due emails with FOR UPDATE SKIP LOCKED and, in the same
@@ -78,8 +84,16 @@ export class OutboxWorker {
     let sent = 0;
     for (const email of claimed) {
       try {
-        await this.mailer.send({ to: email.recipient, subject: email.subject, text: email.text });
-        await this.orm.em.getConnection().execute(`update "outbox_emails" set "sent_at" = now(), "last_error" = null where "id" = ?`, [email.id]);
+        const withLink = (body: string) => (email.link ? body.replaceAll(LINK_PLACEHOLDER, email.link) : body);
+        await this.mailer.send({ to: email.recipient, subject: email.subject, text: withLink(email.text), html: email.html === null ? null : withLink(email.html) });
+        // Sent: the stored message forgets its link (a dump of the outbox holds none that works).
+        await this.orm.em
+          .getConnection()
+          .execute(
+            `update "outbox_emails" set "sent_at" = now(), "last_error" = null, "link" = null,
+               "text" = replace("text", ?, ?), "html" = replace("html", ?, ?) where "id" = ?`,
+            [LINK_PLACEHOLDER, LINK_SENT, LINK_PLACEHOLDER, LINK_SENT, email.id],
+          );
         sent++;
       } catch (error) {
         const delay = Math.min(this.backoffMaxMs, this.backoffBaseMs * 2 ** Math.max(0, email.attempts - 1));
@@ -99,7 +113,7 @@ export class OutboxWorker {
       `update "outbox_emails" set "attempts" = "attempts" + 1, "next_attempt_at" = now() + (? * interval '1 millisecond')
         where "id" in (select "id" from "outbox_emails" where "sent_at" is null and "next_attempt_at" <= now()
                         order by "id" limit ? for update skip locked)
-        returning "id", "recipient", "subject", "text", "attempts"`,
+        returning "id", "recipient", "subject", "text", "html", "link", "attempts"`,
       [this.leaseMs, this.batchSize],
     );
     return rows.map((r) => ({ ...r, id: String(r.id), attempts: Number(r.attempts) })).sort((a, b) => Number(a.id) - Number(b.id));

@@ -6,7 +6,7 @@ import type { SessionSummary } from '../services/session.service.js';
 import type { ServiceContext } from '../services/context.js';
 import type { Services } from '../services/index.js';
 import type { ClientSummary, UserSummary } from '../services/user-read-model.js';
-import type { CreateUserData, ListUsersQuery, UpdateUserData } from '../services/user.service.js';
+import type { CreateUserData, InviteUserData, ListUsersQuery, UpdateUserData } from '../services/user.service.js';
 
 /**
  * The operator's operations: what ./scripts/user, ./scripts/client and ./scripts/audit can do,
@@ -50,6 +50,9 @@ type C = ServiceContext;
 
 export const OPERATIONS = {
   'users.create': async (s: S, ctx: C, p: { input: CreateUserData }): Promise<Wire<UserSummary>> => wire(await s.users.create(ctx, p.input)),
+  'users.invite': async (s: S, ctx: C, p: { input: InviteUserData }): Promise<Wire<UserSummary>> => wire(await s.users.invite(ctx, p.input)),
+  'users.suspend': async (s: S, ctx: C, p: { id: number }): Promise<Wire<UserSummary>> => wire(await s.users.suspend(ctx, p.id)),
+  'users.reactivate': async (s: S, ctx: C, p: { id: number }): Promise<Wire<UserSummary>> => wire(await s.users.reactivate(ctx, p.id)),
   'users.update': async (s: S, ctx: C, p: { id: number; input: UpdateUserData }): Promise<Wire<UserSummary>> => wire(await s.users.update(ctx, p.id, p.input)),
   'users.delete': (s: S, ctx: C, p: { id: number }): Promise<number> => s.users.remove(ctx, p.id),
   'users.unlock': async (s: S, ctx: C, p: { id: number }): Promise<Wire<UserSummary>> => wire(await s.users.unlock(ctx, p.id)),

@@ -11,6 +11,8 @@ export interface AuditEntry {
   action: AuditAction;
   targetType?: AuditTarget;
   targetId?: number | string | null;
+  /** How the target reads now (a user's email, a client's name, a ticket's title): the log reads without a lookup, and after a deletion. */
+  targetLabel?: string | null;
   changes?: AuditChanges | null;
 }
 
@@ -55,6 +57,7 @@ export class AuditLog {
       action: entry.action,
       targetType: entry.targetType ?? null,
       targetId: entry.targetId == null ? null : String(entry.targetId),
+      targetLabel: entry.targetLabel?.slice(0, 300) ?? null,
       changes: entry.changes && Object.keys(entry.changes).length > 0 ? entry.changes : null,
       sourceAddress: ctx.sourceAddress?.slice(0, 64) ?? null,
     } as AuditEvent);
@@ -76,6 +79,7 @@ export class AuditLog {
       action: event.action,
       targetType: event.userId === null ? null : 'user',
       targetId: event.userId === null ? null : String(event.userId),
+      targetLabel: event.userId === null ? null : event.email || null,
       changes: event.detail ?? null,
       sourceAddress: event.sourceAddress?.slice(0, 64) ?? null,
     } as AuditEvent);

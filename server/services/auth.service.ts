@@ -1,16 +1,20 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { userActor, type UserActor } from '../domain/actor.js';
-import { DomainError, MESSAGES } from '../domain/errors.js';
-import { SESSION_LAST_SEEN_INTERVAL_MS } from '../domain/limits.js';
+import { LockMode } from '@mikro-orm/core';
+import { DomainError, MESSAGES, ValidationError } from '../domain/errors.js';
+import { PASSWORD_RESETS_PER_HOUR, SESSION_LAST_SEEN_INTERVAL_MS } from '../domain/limits.js';
 import { isRole } from '../domain/roles.js';
-import { checkEmail, isPasswordLength } from '../domain/validation.js';
+import { checkEmail, checkPassword, isPasswordLength } from '../domain/validation.js';
 import type { PasswordHasher } from '../auth/passwords.js';
 import type { TokenService } from '../auth/tokens.js';
 import { User } from '../entities/user.entity.js';
+import { passwordResetEmail } from './account-emails.js';
+import type { AccountLinks } from './account-links.js';
 import { credentialKey, type ActorDirectory, type SignedIn } from './actor-directory.js';
 import type { AuditLog } from './audit-log.js';
 import type { ServiceContext } from './context.js';
 import type { LoginThrottle } from './login-throttle.js';
+import { queueEmails, type Mailing } from './outbox.js';
 import { inTransaction } from './persistence.js';
 import type { SessionService } from './session.service.js';
 import type { UserSummary, UserSummaryReader } from './user-read-model.js';
@@ -48,6 +52,8 @@ export class AuthService {
     private readonly actors: ActorDirectory,
     private readonly sessions: SessionService,
     private readonly users: UserSummaryReader,
+    private readonly links: AccountLinks,
+    private readonly emails: Mailing & { background(ctx: ServiceContext, work: () => Promise<void>): void },
     private readonly events: SignInEvents = NO_EVENTS,
   ) {}
 
@@ -80,16 +86,28 @@ export class AuthService {
       throw new DomainError('UNAUTHENTICATED', MESSAGES.badCredentials);
     }
     await this.throttle.succeeded(em, guess);
+    // Only the right password learns that the account is suspended: a wrong one got the usual answer.
+    if (user.status === 'suspended') throw new DomainError('UNAUTHENTICATED', MESSAGES.accountSuspended);
+    return this.signIn(ctx, user);
+  }
 
+  /**
+   * Opens a session for a user who has just proved who they are (the right password, an
+   * accepted invitation): lastLoginAt, the audit entry and the session in one transaction, then
+   * its token. Inside the caller's transaction when `tx` is given.
+   */
+  async signIn(ctx: ServiceContext, user: { id: number; email: string }, tx?: EntityManager): Promise<LoginResult> {
+    const tokens = this.signer();
     const expiresAt = tokens.expiryFromNow();
-    const sessionId = await inTransaction(em, async (tx) => {
-      await tx.nativeUpdate(User, user.id, { lastLoginAt: new Date() });
-      const id = await this.sessions.open(tx, user.id, { expiresAt, userAgent: ctx.userAgent, address: ctx.sourceAddress });
-      await this.audit.recordSignIn(tx, { action: 'login.success', email, userId: user.id, channel: ctx.channel, sourceAddress: ctx.sourceAddress ?? null });
+    const open = async (em: EntityManager) => {
+      await em.nativeUpdate(User, user.id, { lastLoginAt: new Date() });
+      const id = await this.sessions.open(em, user.id, { expiresAt, userAgent: ctx.userAgent, address: ctx.sourceAddress });
+      await this.audit.recordSignIn(em, { action: 'login.success', email: user.email, userId: user.id, channel: ctx.channel, sourceAddress: ctx.sourceAddress ?? null });
       return id;
-    });
+    };
+    const sessionId = tx ? await open(tx) : await inTransaction(ctx.em, open);
     const issued = tokens.issue({ userId: user.id, sessionId }, expiresAt);
-    const signedIn = await this.users.read(em, user.id);
+    const signedIn = await this.users.read(tx ?? ctx.em, user.id);
     if (!signedIn) throw new DomainError('UNAUTHENTICATED', MESSAGES.badCredentials); // deleted meanwhile
     return { ...issued, user: signedIn };
   }
@@ -108,6 +126,79 @@ export class AuthService {
     }
     await this.throttle.succeeded(ctx.em, guess);
     return true;
+  }
+
+  /**
+   * The invitation's link, followed: the person chooses a password (the usual rules), becomes
+   * ACTIVE and is signed in. A link that is unknown, used, superseded or expired: BAD_USER_INPUT
+   * naming `token`, "This link is invalid or has expired".
+   */
+  async acceptInvitation(ctx: ServiceContext, token: string, rawPassword: string): Promise<LoginResult> {
+    const password = checkPassword(String(rawPassword));
+    if (!password.ok) throw new ValidationError({ password: password.problem });
+    const passwordHash = await this.passwords.hash(password.value);
+    return inTransaction(ctx.em, async (em) => {
+      const opened = await this.links.open(em, String(token), 'invite');
+      if (!opened || opened.user.status !== 'invited') throw new ValidationError({ token: MESSAGES.linkInvalid });
+      const { user } = opened;
+      await this.links.use(em, opened);
+      user.passwordHash = passwordHash;
+      user.status = 'active';
+      user.updatedAt = new Date();
+      await em.flush();
+      await this.audit.record(em, { ...ctx, actor: userActor(user.id, user.email, user.roles, []) }, { action: 'user.invitation.accept', targetType: 'user', targetId: user.id, targetLabel: user.email, changes: { status: { from: 'invited', to: 'active' }, password: 'chosen' } });
+      return this.signIn(ctx, user, em);
+    });
+  }
+
+  /**
+   * "Forgot password?": always answers the same, at once, whether or not the email belongs to
+   * anyone (the work is done after the answer, so its time tells nothing either). An ACTIVE user
+   * is emailed a reset link, at most PASSWORD_RESETS_PER_HOUR times an hour.
+   */
+  requestPasswordReset(ctx: ServiceContext, rawEmail: string): true {
+    const email = checkEmail(String(rawEmail));
+    if (email.ok) this.emails.background(ctx, () => this.sendPasswordReset(ctx, email.value));
+    return true;
+  }
+
+  /**
+   * The reset's link, followed: a new password (the usual rules), every session of the user ended,
+   * and the email's failed sign-ins forgotten (the link proves who they are). BAD_USER_INPUT naming
+   * `token` for a link that does not work.
+   */
+  async resetPassword(ctx: ServiceContext, token: string, rawPassword: string): Promise<boolean> {
+    const password = checkPassword(String(rawPassword));
+    if (!password.ok) throw new ValidationError({ password: password.problem });
+    const passwordHash = await this.passwords.hash(password.value);
+    const userId = await inTransaction(ctx.em, async (em) => {
+      const opened = await this.links.open(em, String(token), 'reset');
+      if (!opened || opened.user.status !== 'active') throw new ValidationError({ token: MESSAGES.linkInvalid });
+      const { user } = opened;
+      await this.links.use(em, opened);
+      user.passwordHash = passwordHash;
+      user.updatedAt = new Date();
+      await em.flush();
+      const ended = await this.sessions.endAll(em, user.id);
+      await this.throttle.unlock(em, user.email);
+      await this.audit.record(em, { ...ctx, actor: userActor(user.id, user.email, user.roles, []) }, { action: 'user.password.reset', targetType: 'user', targetId: user.id, targetLabel: user.email, changes: { password: 'changed', sessions: `${ended.length} ended` } });
+      return user.id;
+    });
+    this.actors.changed([userId]);
+    return true;
+  }
+
+  private async sendPasswordReset(ctx: ServiceContext, email: string): Promise<void> {
+    const sent = await inTransaction(ctx.em, async (em) => {
+      const user = await em.findOne(User, { email }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      if (!user || user.status !== 'active') return false;
+      if ((await this.links.countSince(em, user.id, 'reset', new Date(Date.now() - 3600_000))) >= PASSWORD_RESETS_PER_HOUR) return false;
+      const link = await this.links.issue(em, user.id, 'reset', null);
+      await queueEmails(em, [passwordResetEmail({ to: user.email, name: user.name, link, ttlSeconds: this.links.ttl('reset') })]);
+      await this.audit.record(em, ctx, { action: 'user.password.reset-request', targetType: 'user', targetId: user.id, targetLabel: user.email });
+      return true;
+    });
+    if (sent) this.emails.afterCommit();
   }
 
   /** Logout: ends the session the request carries, if any. */
@@ -161,7 +252,7 @@ async function loadSession(em: EntityManager, sessionId: number): Promise<Signed
     `select s."user_id", s."expires_at", s."last_seen_at", u."email", u."roles",
             coalesce(array(select uc."client_id" from "user_clients" uc where uc."user_id" = u."id"), '{}') as "client_ids"
        from "sessions" s join "users" u on u."id" = s."user_id"
-      where s."id" = ? and s."ended_at" is null and s."expires_at" > now()`,
+      where s."id" = ? and s."ended_at" is null and s."expires_at" > now() and u."status" = 'active'`,
     [sessionId],
   );
   const row = rows[0];

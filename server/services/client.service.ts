@@ -47,7 +47,7 @@ export class ClientService {
     return inTransaction(em, async (tx) => {
       const client = tx.create(Client, { name } as Client);
       await tx.flush();
-      await this.audit.record(tx, ctx, { action: 'client.create', targetType: 'client', targetId: client.id, changes: { name: { to: name } } });
+      await this.audit.record(tx, ctx, { action: 'client.create', targetType: 'client', targetId: client.id, targetLabel: name, changes: { name: { to: name } } });
       return client;
     }, { unique: nameTaken });
   }
@@ -64,7 +64,7 @@ export class ClientService {
       client.name = name;
       client.updatedAt = new Date();
       await tx.flush();
-      await this.audit.record(tx, ctx, { action: 'client.update', targetType: 'client', targetId: id, changes });
+      await this.audit.record(tx, ctx, { action: 'client.update', targetType: 'client', targetId: id, targetLabel: name, changes });
       return client;
     }, { unique: nameTaken });
   }
@@ -87,7 +87,7 @@ export class ClientService {
         const gone = await tx.findOne(Client, id);
         const deleted = await tx.nativeDelete(Client, id);
         if (deleted === 0 || !gone) throw notFound('client');
-        await this.audit.record(tx, ctx, { action: 'client.delete', targetType: 'client', targetId: id, changes: { name: { from: gone.name } } });
+        await this.audit.record(tx, ctx, { action: 'client.delete', targetType: 'client', targetId: id, targetLabel: gone.name, changes: { name: { from: gone.name } } });
       },
       // A ticket created for it meanwhile: the foreign key refuses, and so do we.
       { foreignKey: () => new DomainError('CONFLICT', 'A ticket was just created for this client: delete its tickets before deleting the client') },

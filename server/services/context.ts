@@ -17,9 +17,14 @@ export interface ServiceContext {
   readonly sourceAddress?: string | null;
   /** The caller's User-Agent, kept with a session it opens. */
   readonly userAgent?: string | null;
+  /**
+   * Runs work once the caller has its answer (the transport knows when: after the response is
+   * sent), so that the answer's time tells nothing of the work. Absent: the work runs at once.
+   */
+  readonly afterAnswer?: (work: () => Promise<void>) => void;
 }
 
-export type ContextExtras = Pick<ServiceContext, 'channel' | 'sourceAddress' | 'userAgent'>;
+export type ContextExtras = Pick<ServiceContext, 'channel' | 'sourceAddress' | 'userAgent' | 'afterAnswer'>;
 
 /**
  * The one way to make a unit of work for an actor: binds the actor's client scope to the

@@ -5,6 +5,7 @@ import type { Database } from '../db/database.js';
 import type { Actor } from '../domain/actor.js';
 import type { Logger } from '../logger.js';
 import { ActorDirectory } from './actor-directory.js';
+import { AccountLinks } from './account-links.js';
 import { AuditLog } from './audit-log.js';
 import { AuthService, type SignInEvents } from './auth.service.js';
 import { ClientService } from './client.service.js';
@@ -35,6 +36,11 @@ export interface ServicesOptions {
   bcryptRounds: number;
   /** Where people reach the console: links in emails point there. */
   publicUrl: string;
+  /** How long invitation and password-reset links work (INVITE_TTL, RESET_TTL); 72 h and 1 h by default. */
+  inviteTtlSeconds?: number;
+  resetTtlSeconds?: number;
+  /** Where work done after an answer (a password reset's email) reports a failure. */
+  logger?: Logger;
   /** The key and lifetime of sign-in tokens. Only the server signs them; the operator's CLI has none. */
   tokens?: { key: KeyObject; expiresInSeconds: number };
   /** Failed sign-ins allowed per email and per network address before a lockout (tests lower them). */
@@ -65,9 +71,20 @@ export function createServices(database: Database, options: ServicesOptions): Se
   const publicUrl = options.publicUrl.replace(/\/+$/, '');
   const notifications = new NotificationService({ ticketUrl: (id) => `${publicUrl}/tickets/${id}`, onEmailQueued: options.onEmailQueued });
   const sessions = new SessionService(audit, actors);
-  const auth = new AuthService(database.orm.em, passwords, tokens, throttle, audit, actors, sessions, userReads, options.signInEvents);
+  const links = new AccountLinks(publicUrl, { invite: options.inviteTtlSeconds ?? 72 * 3600, reset: options.resetTtlSeconds ?? 3600 });
+  const mailing = {
+    publicUrl,
+    afterCommit: () => options.onEmailQueued?.(),
+    /** After the answer (ctx.afterAnswer: once it is sent): its time tells nothing; a failure is logged (the person may ask again). */
+    background(ctx: ServiceContext, work: () => Promise<void>) {
+      const run = () => work().catch((error: unknown) => options.logger?.error('Work done after an answer failed', error));
+      if (ctx.afterAnswer) ctx.afterAnswer(run);
+      else setImmediate(run);
+    },
+  };
+  const auth = new AuthService(database.orm.em, passwords, tokens, throttle, audit, actors, sessions, userReads, links, mailing, options.signInEvents);
   const services: Services = {
-    users: new UserService(passwords, throttle, audit, actors, userReads, auth, sessions),
+    users: new UserService(passwords, throttle, audit, actors, userReads, auth, sessions, links, mailing),
     clients: new ClientService(audit, actors),
     auth,
     tickets: new TicketService(notifications, audit, userReads),

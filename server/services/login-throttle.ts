@@ -11,6 +11,7 @@ import {
 } from '../domain/limits.js';
 import { LoginFailure } from '../entities/login-failure.entity.js';
 import { LoginLockout } from '../entities/login-lockout.entity.js';
+import { Coalescer } from './coalesce.js';
 import { inTransaction } from './persistence.js';
 
 const emailKey = (email: string) => `email:${email}`;
@@ -51,6 +52,12 @@ export interface Attempt {
 }
 
 export class LoginThrottle {
+  /** The lockouts of a page of users, asked for together (the users list shows them), in one statement. */
+  private readonly lockouts = new Coalescer<string, Date>(async (em, emails) => {
+    const rows = await em.find(LoginLockout, { key: { $in: emails.map(emailKey) }, lockedUntil: { $gt: new Date() } });
+    return new Map(rows.map((row) => [row.key.slice('email:'.length), row.lockedUntil]));
+  });
+
   constructor(private readonly limits: ThrottleLimits = { perEmail: LOGIN_MAX_FAILURES, perSource: LOGIN_MAX_FAILURES_PER_SOURCE }) {}
 
   /**
@@ -128,7 +135,7 @@ export class LoginThrottle {
 
   /** Until when this email is locked out, or null. */
   async lockedUntil(em: EntityManager, email: string): Promise<Date | null> {
-    return (await this.activeLockout(em, email))?.lockedUntil ?? null;
+    return this.lockouts.read(em, email);
   }
 
   /** Serialises the guesses of one email, and of one address, across every instance, until the transaction ends. */

@@ -7,6 +7,7 @@ import { Notification } from '../entities/notification.entity.js';
 import { OutboxEmail } from '../entities/outbox-email.entity.js';
 import { CLIENT_SCOPE_FILTER, Ticket } from '../entities/ticket.entity.js';
 import type { ServiceContext } from './context.js';
+import { queueEmails } from './outbox.js';
 import { requireUser } from './guards.js';
 
 export type TicketEvent = { kind: 'created'; ticketId: number } | { kind: 'status'; ticketId: number; from: TicketStatus; to: TicketStatus };
@@ -45,7 +46,7 @@ export class NotificationService {
     const recipients = await em.execute<Recipient[]>(
       `select u."id", u."email", u."notify_by_email", u."notify_in_ui" from "users" u
         where ('admin' = any(u."roles") or exists (select 1 from "user_clients" uc where uc."user_id" = u."id" and uc."client_id" = ?))
-          and u."id" <> ?
+          and u."id" <> ? and u."status" = 'active'
         order by u."id"`,
       [ticket.client.id, actor.kind === 'user' ? actor.id : 0],
     );
@@ -75,10 +76,7 @@ export class NotificationService {
         '',
         'You receive this email because you have access to this client and email notifications are on in your profile.',
       ].join('\n');
-      await em.insertMany(
-        OutboxEmail,
-        byEmail.map((r) => ({ recipient: r.email, subject: subject.slice(0, 300), text, createdAt: now, attempts: 0, nextAttemptAt: now }) as never),
-      );
+      await queueEmails(em, byEmail.map((r) => ({ to: r.email, subject, text })));
     }
   }
 

@@ -75,11 +75,11 @@ export class SessionService {
   async revoke(ctx: ServiceContext, rawId: string | number): Promise<boolean> {
     const id = requireId(rawId);
     const ended = await inTransaction(ctx.em, async (em) => {
-      const session = await em.findOne(Session, { id: String(id), endedAt: null, expiresAt: { $gt: new Date() } }, { fields: ['id', 'user'] });
+      const session = await em.findOne(Session, { id: String(id), endedAt: null, expiresAt: { $gt: new Date() } }, { populate: ['user'] });
       const mine = ctx.actor.kind === 'user' && session?.user.id === ctx.actor.id;
       if (!session || !(mine || isAdmin(ctx.actor))) throw notFound('session');
       await em.nativeUpdate(Session, { id: String(id), endedAt: null }, { endedAt: new Date() });
-      await this.audit.record(em, ctx, { action: 'session.revoke', targetType: 'user', targetId: session.user.id, changes: { session: `${id} ended` } });
+      await this.audit.record(em, ctx, { action: 'session.revoke', targetType: 'user', targetId: session.user.id, targetLabel: session.user.email, changes: { session: `${id} ended` } });
       return [credentialKey('session', id)];
     });
     this.credentials.ended(ended);
@@ -91,9 +91,10 @@ export class SessionService {
     const userId = requireId(rawUserId, 'userId');
     requireUserAccess(ctx.actor, userId);
     const ended = await inTransaction(ctx.em, async (em) => {
-      if (!(await em.count(User, userId))) throw notFound('user');
+      const user = await em.findOne(User, userId, { fields: ['email'] });
+      if (!user) throw notFound('user');
       const ids = await this.endAll(em, userId);
-      await this.audit.record(em, ctx, { action: 'session.revoke', targetType: 'user', targetId: userId, changes: { sessions: `${ids.length} ended` } });
+      await this.audit.record(em, ctx, { action: 'session.revoke', targetType: 'user', targetId: userId, targetLabel: user.email, changes: { sessions: `${ids.length} ended` } });
       return ids;
     });
     this.credentials.ended(ended.map((id) => credentialKey('session', id)));
@@ -106,7 +107,7 @@ export class SessionService {
     if (!credential) return false;
     const ended = await inTransaction(ctx.em, async (em) => {
       const count = await em.nativeUpdate(Session, { id: String(credential.id), endedAt: null }, { endedAt: new Date() });
-      if (count > 0) await this.audit.record(em, ctx, { action: 'logout', targetType: 'user', targetId: ctx.actor.kind === 'user' ? ctx.actor.id : null });
+      if (count > 0 && ctx.actor.kind === 'user') await this.audit.record(em, ctx, { action: 'logout', targetType: 'user', targetId: ctx.actor.id, targetLabel: ctx.actor.email });
       return count > 0;
     });
     this.credentials.ended([credentialKey('session', credential.id)]);

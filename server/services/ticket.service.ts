@@ -108,6 +108,7 @@ export class TicketService {
           action: 'ticket.create',
           targetType: 'ticket',
           targetId: ticket.id,
+          targetLabel: title,
           changes: { clientId: { to: clientId }, title: { to: title }, status: { to: 'OPEN' } },
         });
         await this.notifications.ticketChanged(em, ctx.actor, { kind: 'created', ticketId: ticket.id });
@@ -144,7 +145,7 @@ export class TicketService {
       ticket.updatedAt = new Date();
       await em.flush();
       const changes = diffFields(before, { title: ticket.title, description: ticket.description, status: ticket.status });
-      await this.audit.record(em, ctx, { action: 'ticket.update', targetType: 'ticket', targetId: id, changes });
+      await this.audit.record(em, ctx, { action: 'ticket.update', targetType: 'ticket', targetId: id, targetLabel: ticket.title, changes });
       if (status !== undefined && status !== from) {
         changed = true;
         await this.notifications.ticketChanged(em, ctx.actor, { kind: 'status', ticketId: id, from, to: status });
@@ -160,7 +161,7 @@ export class TicketService {
     await inTransaction(ctx.em, async (em) => {
       const gone = await em.findOne(Ticket, id);
       if (!gone || (await em.nativeDelete(Ticket, id)) === 0) throw notFound('ticket');
-      await this.audit.record(em, ctx, { action: 'ticket.delete', targetType: 'ticket', targetId: id, changes: { title: { from: gone.title }, clientId: { from: gone.client.id } } });
+      await this.audit.record(em, ctx, { action: 'ticket.delete', targetType: 'ticket', targetId: id, targetLabel: gone.title, changes: { title: { from: gone.title }, clientId: { from: gone.client.id } } });
     });
     return id;
   }

@@ -1,6 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Role } from '../domain/roles.js';
 import type { SortDirection, UserOrderField } from '../domain/user-order.js';
+import type { UserStatus } from '../domain/user-status.js';
+import { Coalescer } from './coalesce.js';
 import { escapeLike } from './persistence.js';
 
 /**
@@ -29,12 +31,14 @@ export interface UserSummary {
   createdAt: Date;
   updatedAt: Date;
   lastLoginAt: Date | null;
+  status: UserStatus;
 }
 
 /** A validated user listing: filters, order and page. */
 export interface UserListing {
   search: string;
   clientId: number | null;
+  status: UserStatus | null;
   /** Keyset paging: only users with an id greater than this (the order is then by id, ascending). */
   after: number | null;
   orderBy: UserOrderField;
@@ -48,7 +52,7 @@ const CLIENTS_JSON = `coalesce((select json_agg(json_build_object('id', c."id", 
 
 const USER_JSON = `json_build_object('id', u."id", 'name', u."name", 'email', u."email", 'roles', u."roles",
     'notifyByEmail', u."notify_by_email", 'notifyInUi', u."notify_in_ui",
-    'createdAt', u."created_at", 'updatedAt', u."updated_at", 'lastLoginAt', u."last_login_at", 'clients', ${CLIENTS_JSON})`;
+    'createdAt', u."created_at", 'updatedAt', u."updated_at", 'lastLoginAt', u."last_login_at", 'status', u."status", 'clients', ${CLIENTS_JSON})`;
 
 /** ORDER BY of a listing on alias u; every order ends with the id, so pages never overlap. */
 function orderSql(field: UserOrderField, direction: SortDirection): string {
@@ -92,6 +96,10 @@ export async function findUserPage(em: EntityManager, listing: UserListing): Pro
     filters.push(`exists (select 1 from "user_clients" f where f."user_id" = u."id" and f."client_id" = ?)`);
     params.push(listing.clientId);
   }
+  if (listing.status !== null) {
+    filters.push(`u."status" = ?`);
+    params.push(listing.status);
+  }
   const where = filters.length ? `where ${filters.join(' and ')}` : '';
   const pageWhere = listing.after === null ? where : `${where ? `${where} and` : 'where'} u."id" > ?`;
   const pageParams = listing.after === null ? params : [...params, listing.after];
@@ -113,47 +121,13 @@ export async function findUserSummaries(em: EntityManager, ids: readonly number[
   return new Map(rows.map((row) => [row.user.id, toUserSummary(row.user)]));
 }
 
-/** The most users one coalesced read asks for. */
-const MAX_BATCH = 500;
-
 /**
- * Reads of single users (`user(id)`, `me`) that arrive together, in the same turn of the event
- * loop as many requests do under load, go to the database as one statement instead of one each:
- * every statement costs a round trip and PostgreSQL's parsing and planning, and on this machine
- * its socket write alone was a fifth of the server's time. A request alone waits for nothing
- * more than the end of the current turn. Only the reading is shared: each request has passed its
- * own access check before it asks, and gets its own answer (or the statement's failure). A read
- * inside a transaction is never shared (it must see that transaction's writes).
+ * Reads of single users (`user(id)`, `me`, a ticket's creator) that arrive together share one
+ * statement (coalesce.ts).
  */
-export class UserSummaryReader {
-  private batch: { em: EntityManager; waiting: Map<number, { resolve: (user: UserSummary | null) => void; reject: (error: unknown) => void }[]> } | undefined;
-
-  async read(em: EntityManager, id: number): Promise<UserSummary | null> {
-    if (em.isInTransaction()) return (await findUserSummaries(em, [id])).get(id) ?? null;
-    let batch = this.batch;
-    if (!batch) {
-      const started = { em, waiting: new Map() };
-      batch = this.batch = started;
-      setImmediate(() => void this.flush(started));
-    }
-    const answer = new Promise<UserSummary | null>((resolve, reject) => {
-      const waiters = batch.waiting.get(id);
-      if (waiters) waiters.push({ resolve, reject });
-      else batch.waiting.set(id, [{ resolve, reject }]);
-    });
-    if (batch.waiting.size >= MAX_BATCH) void this.flush(batch);
-    return answer;
-  }
-
-  private async flush(batch: NonNullable<UserSummaryReader['batch']>): Promise<void> {
-    if (this.batch !== batch) return; // already sent
-    this.batch = undefined;
-    try {
-      const found = await findUserSummaries(batch.em, [...batch.waiting.keys()]);
-      for (const [id, waiters] of batch.waiting) for (const waiter of waiters) waiter.resolve(found.get(id) ?? null);
-    } catch (error) {
-      for (const waiters of batch.waiting.values()) for (const waiter of waiters) waiter.reject(error);
-    }
+export class UserSummaryReader extends Coalescer<number, UserSummary> {
+  constructor() {
+    super(findUserSummaries);
   }
 }
 
@@ -182,5 +156,6 @@ function toUserSummary(json: UserJson): UserSummary {
     createdAt: new Date(json.createdAt),
     updatedAt: new Date(json.updatedAt),
     lastLoginAt: json.lastLoginAt === null ? null : new Date(json.lastLoginAt),
+    status: json.status,
   };
 }

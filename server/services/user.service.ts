@@ -1,10 +1,12 @@
 import { isIP } from 'node:net';
+import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { canReadUser } from '../domain/access.js';
 import { diffFields } from '../domain/audit.js';
 import { DomainError, MESSAGES, ValidationError, notFound } from '../domain/errors.js';
 import { checkPage, pageOf, type Page, type PageQuery } from '../domain/page.js';
 import { DEFAULT_ROLES, type Role } from '../domain/roles.js';
+import { USER_STATUSES, isUserStatus, type UserStatus } from '../domain/user-status.js';
 import { DEFAULT_USER_ORDER, SORT_DIRECTIONS, USER_ORDER_FIELDS, isSortDirection, isUserOrderField, type SortDirection, type UserOrderField } from '../domain/user-order.js';
 import {
   DEFAULT_NOTIFICATION_PREFERENCES,
@@ -29,6 +31,9 @@ import type { AuthService } from './auth.service.js';
 import type { ServiceContext } from './context.js';
 import { requireAdmin, requireUser, requireUserAccess } from './guards.js';
 import type { LoginThrottle } from './login-throttle.js';
+import type { AccountLinks } from './account-links.js';
+import { invitationEmail } from './account-emails.js';
+import { queueEmails, type Mailing } from './outbox.js';
 import { inTransaction, type ConstraintVerdicts } from './persistence.js';
 import type { SessionService } from './session.service.js';
 import { findUserPage, type UserListing, type UserSummary, type UserSummaryReader } from './user-read-model.js';
@@ -46,6 +51,19 @@ export interface CreateUserData {
   roles?: readonly string[] | null;
   clientIds?: readonly (string | number)[] | null;
   notificationPreferences?: unknown;
+}
+
+/** An invitation: a user without a password, who chooses one through the emailed link. */
+export type InviteUserData = Omit<CreateUserData, 'password'>;
+
+interface NewUserFields {
+  name: string;
+  email: string;
+  /** Checked, not yet hashed: only when a password was given. */
+  password?: string;
+  roles: Role[];
+  clientIds: number[];
+  preferences: NotificationPreferences;
 }
 
 /** Every field optional: an omitted (undefined or null) field is left unchanged. */
@@ -77,6 +95,8 @@ export interface ListUsersQuery extends PageQuery {
   clientId?: string | number | null;
   /** Keyset paging: only users with an id greater than this one, ordered by id. */
   after?: string | number | null;
+  /** Only users with this status: active, invited, suspended. */
+  status?: string | null;
 }
 
 /** Users and their client access lists: every rule about them lives here. */
@@ -90,6 +110,8 @@ export class UserService {
     private readonly summaries: UserSummaryReader,
     private readonly auth: AuthService,
     private readonly sessions: SessionService,
+    private readonly links: AccountLinks,
+    private readonly emails: Mailing,
   ) {}
 
   /** Lifts a user's sign-in lockout and forgets their failed attempts (ADMIN, or the operator). */
@@ -98,7 +120,7 @@ export class UserService {
     const user = await this.get(ctx, rawId);
     await inTransaction(ctx.em, async (em) => {
       const lifted = await this.throttle.unlock(em, user.email);
-      await this.audit.record(em, ctx, { action: 'user.unlock', targetType: 'user', targetId: user.id, changes: { lockout: lifted ? 'lifted' : 'none was active' } });
+      await this.audit.record(em, ctx, { action: 'user.unlock', targetType: 'user', targetId: user.id, targetLabel: user.email, changes: { lockout: lifted ? 'lifted' : 'none was active' } });
     });
     return user;
   }
@@ -142,12 +164,110 @@ export class UserService {
     return this.read(em, id);
   }
 
+  /** An ACTIVE user with the password given (ADMIN, or the operator). */
   async create(ctx: ServiceContext, data: CreateUserData): Promise<UserSummary> {
     requireAdmin(ctx.actor);
+    const fields = await this.checkNewUser(ctx, data, data.password);
+    // Hashed before the transaction: nothing is held while bcrypt runs.
+    const passwordHash = await this.passwords.hash(fields.password!);
+    const id = await inTransaction(ctx.em, (em) => this.insert(em, ctx, fields, { passwordHash, status: 'active' }), WRITE_VERDICTS);
+    return this.read(ctx.em, id);
+  }
+
+  /**
+   * An INVITED user, with no password: an email asks them to choose one (an invitation link,
+   * written in the same transaction). Until then they cannot sign in. ADMIN, or the operator.
+   */
+  async invite(ctx: ServiceContext, data: InviteUserData): Promise<UserSummary> {
+    requireAdmin(ctx.actor);
+    const fields = await this.checkNewUser(ctx, data);
+    const id = await inTransaction(
+      ctx.em,
+      async (em) => {
+        const userId = await this.insert(em, ctx, fields, { passwordHash: null, status: 'invited' });
+        await this.sendInvitation(em, ctx, userId);
+        return userId;
+      },
+      WRITE_VERDICTS,
+    );
+    this.emails.afterCommit();
+    return this.read(ctx.em, id);
+  }
+
+  /** A new invitation link for an INVITED user; the older ones stop working. CONFLICT for anyone else. */
+  async resendInvitation(ctx: ServiceContext, rawId: string | number): Promise<boolean> {
+    requireAdmin(ctx.actor);
+    const id = requireId(rawId, 'userId');
+    await inTransaction(ctx.em, async (em) => {
+      const user = await em.findOne(User, id, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      if (!user) throw notFound('user');
+      if (user.status !== 'invited') throw new DomainError('CONFLICT', MESSAGES.notInvited);
+      await this.sendInvitation(em, ctx, id);
+      await this.audit.record(em, ctx, { action: 'user.invitation.resend', targetType: 'user', targetId: id, targetLabel: user.email });
+    });
+    this.emails.afterCommit();
+    return true;
+  }
+
+  /**
+   * SUSPENDED: the user keeps their data, access list and history, but cannot sign in, is signed
+   * out everywhere at once, and hears of nothing. The last active admin cannot be suspended.
+   */
+  async suspend(ctx: ServiceContext, rawId: string | number): Promise<UserSummary> {
+    requireAdmin(ctx.actor);
+    const id = requireId(rawId);
+    await inTransaction(ctx.em, async (em) => {
+      await assertAnotherAdmin(em, id);
+      const user = await em.findOne(User, id, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      if (!user) throw notFound('user');
+      if (user.status === 'suspended') return;
+      const from = user.status;
+      user.status = 'suspended';
+      user.updatedAt = new Date();
+      await em.flush();
+      const ended = await this.sessions.endAll(em, id);
+      await this.audit.record(em, ctx, { action: 'user.suspend', targetType: 'user', targetId: id, targetLabel: user.email, changes: { status: { from, to: 'suspended' }, sessions: `${ended.length} ended` } });
+    });
+    this.actors.changed([id]);
+    return this.read(ctx.em, id);
+  }
+
+  /** Back from SUSPENDED: ACTIVE, or INVITED if they never chose a password. Sessions and tokens ended by the suspension stay ended. */
+  async reactivate(ctx: ServiceContext, rawId: string | number): Promise<UserSummary> {
+    requireAdmin(ctx.actor);
+    const id = requireId(rawId);
+    await inTransaction(ctx.em, async (em) => {
+      const user = await em.findOne(User, id, { lockMode: LockMode.PESSIMISTIC_WRITE, populate: ['passwordHash'] });
+      if (!user) throw notFound('user');
+      if (user.status !== 'suspended') return;
+      const to = user.passwordHash === null ? 'invited' : 'active';
+      user.status = to;
+      user.updatedAt = new Date();
+      await em.flush();
+      await this.audit.record(em, ctx, { action: 'user.reactivate', targetType: 'user', targetId: id, targetLabel: user.email, changes: { status: { from: 'suspended', to } } });
+    });
+    this.actors.changed([id]);
+    return this.read(ctx.em, id);
+  }
+
+  /** Inside the caller's transaction: a new invitation link for the user, and its email in the outbox. */
+  private async sendInvitation(em: EntityManager, ctx: ServiceContext, userId: number): Promise<void> {
+    const user = await em.findOneOrFail(User, userId, { populate: ['clients'] });
+    const inviter = ctx.actor.kind === 'user' ? ((await em.findOne(User, ctx.actor.id, { fields: ['name'] }))?.name ?? 'An admin') : 'An operator';
+    const link = await this.links.issue(em, userId, 'invite', ctx.actor.kind === 'user' ? ctx.actor.id : null);
+    const clients = user.clients.getItems().map((c) => c.name).sort((a, b) => a.localeCompare(b));
+    await queueEmails(em, [invitationEmail({ to: user.email, name: user.name, inviter, roles: user.roles, clients, link, ttlSeconds: this.links.ttl('invite'), publicUrl: this.emails.publicUrl })]);
+  }
+
+  /**
+   * The fields of a new user (create, with a password; invite, without), every problem named at
+   * once; a taken email answered before anything costly.
+   */
+  private async checkNewUser(ctx: ServiceContext, data: InviteUserData, rawPassword?: string): Promise<NewUserFields> {
     const problems = new FieldProblems();
     const name = problems.take('name', checkName(data.name));
     const email = problems.take('email', checkEmail(data.email));
-    const password = problems.take('password', checkPassword(data.password));
+    const password = rawPassword === undefined ? undefined : problems.take('password', checkPassword(rawPassword));
     const roles = problems.take('roles', checkRoles(data.roles ?? DEFAULT_ROLES));
     const clientIds = problems.take('clientIds', checkIds(data.clientIds ?? []));
     const prefs = data.notificationPreferences == null ? {} : problems.take('notificationPreferences', checkNotificationPreferences(data.notificationPreferences));
@@ -155,25 +275,25 @@ export class UserService {
     problems.throwIfAny();
     // Answer a taken email before paying for a hash; the unique index still decides a race.
     if (await ctx.em.count(User, { email: email! })) throw new DomainError('ALREADY_EXISTS', MESSAGES.emailTaken);
+    return { name: name!, email: email!, password, roles: roles!, clientIds: clientIds!, preferences: { ...DEFAULT_NOTIFICATION_PREFERENCES, ...prefs } };
+  }
 
-    // Hashed before the transaction: nothing is held while bcrypt runs.
-    const passwordHash = await this.passwords.hash(password!);
-    const preferences: NotificationPreferences = { ...DEFAULT_NOTIFICATION_PREFERENCES, ...prefs };
-    const id = await inTransaction(ctx.em, async (em) => {
-      const user = em.create(User, {
-        name: name!,
-        email: email!,
-        passwordHash,
-        roles: roles!,
-        notifyByEmail: preferences.email,
-        notifyInUi: preferences.ui,
-      } as User);
-      user.clients.set(clientIds!.map((cid) => em.getReference(Client, cid)));
-      await em.flush();
-      await this.audit.record(em, ctx, { action: 'user.create', targetType: 'user', targetId: user.id, changes: diffFields({}, snapshot(user)) });
-      return user.id;
-    }, WRITE_VERDICTS);
-    return this.read(ctx.em, id);
+  /** Inside the caller's transaction: the new user's row, access list and audit entry. Returns the id. */
+  private async insert(em: EntityManager, ctx: ServiceContext, fields: NewUserFields, state: { passwordHash: string | null; status: UserStatus }): Promise<number> {
+    const user = em.create(User, {
+      name: fields.name,
+      email: fields.email,
+      passwordHash: state.passwordHash,
+      roles: fields.roles,
+      notifyByEmail: fields.preferences.email,
+      notifyInUi: fields.preferences.ui,
+      status: state.status,
+    } as User);
+    user.clients.set(fields.clientIds.map((cid) => em.getReference(Client, cid)));
+    await em.flush();
+    const action = state.status === 'invited' ? 'user.invite' : 'user.create';
+    await this.audit.record(em, ctx, { action, targetType: 'user', targetId: user.id, targetLabel: user.email, changes: diffFields({}, snapshot(user)) });
+    return user.id;
   }
 
   async update(ctx: ServiceContext, rawId: string | number, data: UpdateUserData): Promise<UserSummary> {
@@ -205,7 +325,7 @@ export class UserService {
       const gone = await em.findOne(User, id, { populate: ['clients'] });
       const deleted = await em.nativeDelete(User, id);
       if (deleted === 0 || !gone) throw notFound('user');
-      await this.audit.record(em, ctx, { action: 'user.delete', targetType: 'user', targetId: id, changes: diffFields(snapshot(gone), {}) });
+      await this.audit.record(em, ctx, { action: 'user.delete', targetType: 'user', targetId: id, targetLabel: gone.email, changes: diffFields(snapshot(gone), {}) });
     }, WRITE_VERDICTS);
     this.actors.changed([id]);
     return id;
@@ -256,7 +376,7 @@ export class UserService {
     if (change.passwordHash !== undefined) await this.sessions.endAll(em, id);
     const changes = diffFields(before, snapshot(user));
     if (change.passwordHash !== undefined) changes.password = 'changed';
-    await this.audit.record(em, ctx, { action: 'user.update', targetType: 'user', targetId: id, changes });
+    await this.audit.record(em, ctx, { action: 'user.update', targetType: 'user', targetId: id, targetLabel: user.email, changes });
   }
 
   private async checkClientsExist(em: EntityManager, ids: readonly number[], problems: FieldProblems): Promise<void> {
@@ -309,12 +429,15 @@ function checkListing(query: ListUsersQuery): UserListing {
   if (!isSortDirection(direction)) problems.add('direction', `must be one of ${SORT_DIRECTIONS.join(', ')}`);
   const clientId = query.clientId == null ? null : (problems.take('clientId', checkId(query.clientId)) ?? null);
   const after = query.after == null ? null : (problems.take('after', checkId(query.after)) ?? null);
+  const status = query.status == null ? null : isUserStatus(query.status) ? query.status : null;
+  if (query.status != null && status === null) problems.add('status', `must be one of ${USER_STATUSES.join(', ')}`);
   // A cursor is a position in the order by id: any other order would skip or repeat users.
   if (query.after != null && (orderBy !== 'id' || direction !== 'asc')) problems.add('after', 'pages by id, ascending: leave orderBy and direction out');
   problems.throwIfAny();
   return {
     search: search ?? '',
     clientId,
+    status,
     after,
     orderBy: orderBy as UserOrderField,
     direction: direction as SortDirection,
@@ -324,12 +447,13 @@ function checkListing(query: ListUsersQuery): UserListing {
 }
 
 /**
- * The last-admin rule, inside the caller's transaction: locks every admin row (so concurrent
- * demotions and deletions queue behind each other), then refuses when no admin other than
- * `userId` would remain. A user who is not an admin is never the last one.
+ * The last-admin rule, inside the caller's transaction: locks every active admin's row (so
+ * concurrent demotions, deletions and suspensions queue behind each other), then refuses when no
+ * active admin other than `userId` would remain. Only active admins count: an invited or suspended
+ * one cannot sign in. A user who is not an active admin is never the last one.
  */
-async function assertAnotherAdmin(em: EntityManager, userId: number): Promise<void> {
-  const rows = await em.execute<{ id: number }[]>(`select "id" from "users" where 'admin' = any("roles") order by "id" for update`);
+export async function assertAnotherAdmin(em: EntityManager, userId: number): Promise<void> {
+  const rows = await em.execute<{ id: number }[]>(`select "id" from "users" where 'admin' = any("roles") and "status" = 'active' order by "id" for update`);
   const admins = rows.map((r) => Number(r.id));
   if (admins.includes(userId) && admins.length === 1) throw new DomainError('LAST_ADMIN', MESSAGES.lastAdmin);
 }

@@ -125,8 +125,8 @@ describe('the seed page, top to bottom, pasted as written', () => {
     const result = await shell('./scripts/user list');
     expectOk(result);
     const [header, ...rows] = result.stdout.trimEnd().split('\n');
-    expect(header).toMatch(/^ID\s+NAME\s+EMAIL\s+ROLES\s+CLIENTS$/);
-    expect(rows[0]).toMatch(/^1\s+Updated Name\s+admin@example\.com\s+admin,user\s+1,2,3$/);
+    expect(header).toMatch(/^ID\s+NAME\s+EMAIL\s+ROLES\s+CLIENTS\s+STATUS$/);
+    expect(rows[0]).toMatch(/^1\s+Updated Name\s+admin@example\.com\s+admin,user\s+1,2,3\s+active$/);
     expect(rows.at(-1)).toBe('Users 1-2 of 2 (skip 0, limit 100)');
   });
 
@@ -158,7 +158,7 @@ describe('--json', () => {
     const result = await user('create', '--name', 'Json Shape', '--email', 'JSON.Shape@Example.com ', '--password', 'password123', '--json');
     expectOk(result);
     const printed = json(result);
-    expect(Object.keys(printed)).toEqual(['id', 'name', 'email', 'roles', 'clientIds', 'notificationPreferences', 'createdAt', 'updatedAt', 'lastLoginAt']);
+    expect(Object.keys(printed)).toEqual(['id', 'name', 'email', 'roles', 'clientIds', 'notificationPreferences', 'createdAt', 'updatedAt', 'lastLoginAt', 'status']);
     expect(printed).toMatchObject({ name: 'Json Shape', email: 'json.shape@example.com', roles: ['user'], clientIds: [], notificationPreferences: { email: true, ui: true }, lastLoginAt: null });
     expect(typeof printed.id).toBe('number');
     expect(new Date(printed.createdAt).toISOString()).toBe(printed.createdAt);

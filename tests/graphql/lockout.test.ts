@@ -36,6 +36,20 @@ describe('lockouts over the API', () => {
     expect(code(await server.gql('mutation { unlockUser(id: "999999") { id } }', {}, adminToken))).toBe('NOT_FOUND');
   });
 
+  it('shows the lockouts of a whole page of users (the console lists them) for one statement more, however long the page', async () => {
+    const locked = await makeUser(server);
+    for (let i = 0; i < 3; i++) await fail(locked.email);
+    for (let i = 0; i < 30; i++) await makeUser(server);
+    const page = (limit: number, withLockouts: boolean) => () =>
+      server.gql(`query($l: Int) { users(limit: $l) { items { id ${withLockouts ? 'lockedUntil' : ''} } } }`, { l: limit }, adminToken);
+    const listed = await server.gql<{ users: { items: { id: string; lockedUntil: string | null }[] } }>('{ users(limit: 1000) { items { id lockedUntil } } }', {}, adminToken);
+    expect(listed.data!.users.items.filter((u) => u.lockedUntil !== null).map((u) => u.id)).toEqual([String(locked.id)]);
+    await page(5, true)();
+    const [few, many, plain] = [await server.countStatements(page(5, true)), await server.countStatements(page(30, true)), await server.countStatements(page(30, false))];
+    expect(many).toBe(few);
+    expect(many).toBe(plain + 1);
+  });
+
   it('shows lockedUntil only to admins and the user themselves', async () => {
     const { user, token } = await signedIn(server);
     const own = await server.gql('{ me { lockedUntil } }', {}, token);

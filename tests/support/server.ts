@@ -49,6 +49,9 @@ export interface TestServerOptions {
   trustProxy?: string[];
   /** METRICS_TOKEN: serve /metrics to this token, with the server's own metrics. */
   metricsToken?: string;
+  /** INVITE_TTL and RESET_TTL, in seconds. */
+  inviteTtlSeconds?: number;
+  resetTtlSeconds?: number;
 }
 
 /** The real HTTP server and app on a fresh database, listening on a free loopback port. */
@@ -59,6 +62,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     tokens: { key: options.jwtKey ?? createSecretKey(randomBytes(32)), expiresInSeconds: options.jwtExpiresInSeconds ?? 3600 },
     bcryptRounds: options.bcryptRounds ?? TEST_BCRYPT_ROUNDS,
     publicUrl: 'http://console.test',
+    inviteTtlSeconds: options.inviteTtlSeconds,
+    resetTtlSeconds: options.resetTtlSeconds,
     onEmailQueued: options.onEmailQueued,
     loginLimits: options.loginLimits,
     actorCache: {},

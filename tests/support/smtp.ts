@@ -1,11 +1,15 @@
 import type { AddressInfo } from 'node:net';
+import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 
 export interface ReceivedEmail {
   to: string[];
   from: string;
   subject: string;
+  /** The plain-text part. */
   text: string;
+  /** The HTML part, when the email has one. */
+  html: string | null;
 }
 
 export interface TestSmtpServer {
@@ -28,8 +32,19 @@ export async function startSmtpServer(port = 0): Promise<TestSmtpServer> {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
-        received.push(parse(Buffer.concat(chunks).toString('utf8'), session.envelope.rcptTo.map((r) => r.address), session.envelope.mailFrom ? session.envelope.mailFrom.address : ''));
-        callback();
+        // A real MIME parser (mailparser): multipart/alternative, quoted-printable, base64, headers.
+        simpleParser(Buffer.concat(chunks))
+          .then((parsed) => {
+            received.push({
+              to: session.envelope.rcptTo.map((r) => r.address),
+              from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+              subject: parsed.subject ?? '',
+              text: (parsed.text ?? '').replace(/\r\n/g, '\n').trimEnd(),
+              html: typeof parsed.html === 'string' ? parsed.html : null,
+            });
+            callback();
+          })
+          .catch((error: Error) => callback(error));
       });
     },
   });
@@ -52,18 +67,4 @@ export async function startSmtpServer(port = 0): Promise<TestSmtpServer> {
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
-}
-
-/** Enough of RFC 5322 for our own plain-text emails: the Subject header and the decoded body. */
-function parse(raw: string, to: string[], from: string): ReceivedEmail {
-  const split = raw.indexOf('\r\n\r\n');
-  const head = raw.slice(0, split).replace(/\r\n[ \t]+/g, ' ');
-  let body = raw.slice(split + 4);
-  const header = (name: string) => new RegExp(`^${name}: *(.*)$`, 'im').exec(head)?.[1] ?? '';
-  if (/quoted-printable/i.test(header('Content-Transfer-Encoding'))) {
-    body = Buffer.from(body.replace(/=\r\n/g, '').replace(/=([0-9A-F]{2})/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1').toString('utf8');
-  } else if (/base64/i.test(header('Content-Transfer-Encoding'))) {
-    body = Buffer.from(body, 'base64').toString('utf8');
-  }
-  return { to, from, subject: header('Subject'), text: body.replace(/\r\n/g, '\n').trimEnd() };
 }

@@ -1,13 +1,7 @@
-import { Args, ArgsType, Ctx, Directive, Field, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { Args, Ctx, Directive, Int, Mutation, Query, Resolver } from 'type-graphql';
 import type { RequestContext } from '../context.js';
-import { IdArgs } from '../types/args.js';
+import { IdArgs, UserIdArgs } from '../types/args.js';
 import { SessionView, toSessionView } from '../types/session.type.js';
-
-@ArgsType()
-class UserIdArgs {
-  @Field(() => ID)
-  userId!: string;
-}
 
 @Resolver(() => SessionView)
 export class SessionResolver {

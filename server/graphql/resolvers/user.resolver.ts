@@ -1,8 +1,9 @@
 import { Arg, Args, Ctx, Directive, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { requireUser } from '../../services/guards.js';
 import type { RequestContext } from '../context.js';
-import { IdArgs, UpdateUserArgs, UsersArgs } from '../types/args.js';
-import { CreateUserInput, UpdateMeInput } from '../types/user.inputs.js';
+import { IdArgs, UpdateUserArgs, UserIdArgs, UsersArgs } from '../types/args.js';
+import { CreateUserInput, InviteUserInput, UpdateMeInput } from '../types/user.inputs.js';
+import { fromUserStatusValue } from '../types/user-status.type.js';
 import { UserPageView, UserView, toUserView } from '../types/user.type.js';
 import { toSortDirection, toUserOrderField } from '../types/user-order.type.js';
 
@@ -18,12 +19,13 @@ export class UserResolver {
     description: 'search: a case-insensitive substring of name or email. skip >= 0; limit 1..1000. Ordered by orderBy and direction (by id by default).',
   })
   @Directive('@hasRole(role: ADMIN)')
-  async users(@Ctx() ctx: RequestContext, @Args(() => UsersArgs) { skip, limit, search, orderBy, direction, clientId, after }: UsersArgs): Promise<UserPageView> {
+  async users(@Ctx() ctx: RequestContext, @Args(() => UsersArgs) { skip, limit, search, orderBy, direction, clientId, status, after }: UsersArgs): Promise<UserPageView> {
     const page = await ctx.services.users.list(ctx, {
       skip,
       limit,
       search,
       clientId,
+      status: status == null ? undefined : fromUserStatusValue(status),
       after,
       orderBy: orderBy == null ? undefined : toUserOrderField(orderBy),
       direction: direction == null ? undefined : toSortDirection(direction),
@@ -59,6 +61,30 @@ export class UserResolver {
   @Directive('@authenticated')
   async updateMe(@Ctx() ctx: RequestContext, @Arg('input', () => UpdateMeInput) input: UpdateMeInput): Promise<UserView> {
     return toUserView(await ctx.services.users.updateMe(ctx, input));
+  }
+
+  @Mutation(() => UserView, { description: 'A user with status INVITED, who is emailed a link to choose their password (valid INVITE_TTL, once).' })
+  @Directive('@hasRole(role: ADMIN)')
+  async inviteUser(@Ctx() ctx: RequestContext, @Arg('input', () => InviteUserInput) input: InviteUserInput): Promise<UserView> {
+    return toUserView(await ctx.services.users.invite(ctx, input));
+  }
+
+  @Mutation(() => Boolean, { description: 'Emails an INVITED user a new link; older links stop working. CONFLICT for a user who is not INVITED.' })
+  @Directive('@hasRole(role: ADMIN)')
+  async resendInvitation(@Ctx() ctx: RequestContext, @Args(() => UserIdArgs) { userId }: UserIdArgs): Promise<boolean> {
+    return ctx.services.users.resendInvitation(ctx, userId);
+  }
+
+  @Mutation(() => UserView, { description: 'Ends every session and API token of the user at once; they keep their data, access list and history. LAST_ADMIN for the last active admin.' })
+  @Directive('@hasRole(role: ADMIN)')
+  async suspendUser(@Ctx() ctx: RequestContext, @Args(() => IdArgs) { id }: IdArgs): Promise<UserView> {
+    return toUserView(await ctx.services.users.suspend(ctx, id));
+  }
+
+  @Mutation(() => UserView, { description: 'Lets a SUSPENDED user sign in again (sessions and tokens ended by the suspension stay ended).' })
+  @Directive('@hasRole(role: ADMIN)')
+  async reactivateUser(@Ctx() ctx: RequestContext, @Args(() => IdArgs) { id }: IdArgs): Promise<UserView> {
+    return toUserView(await ctx.services.users.reactivate(ctx, id));
   }
 
   @Mutation(() => UserView, { description: "Lifts the user's sign-in lockout after too many failed attempts." })

@@ -30,6 +30,9 @@ export class AuditEventView {
   @Field(() => ID, { nullable: true })
   targetId!: string | null;
 
+  @Field(() => String, { nullable: true, description: "How the target read at the time: a user's email, a client's name, a ticket's title." })
+  targetLabel!: string | null;
+
   @Field(() => GraphQLJSONObject, { nullable: true, description: 'Changed fields as { field: { from, to } }; a password only as "changed".' })
   changes!: Record<string, unknown> | null;
 
@@ -77,6 +80,7 @@ export function toAuditEventView(event: AuditEvent): AuditEventView {
     action: event.action,
     targetType: event.targetType,
     targetId: event.targetId,
+    targetLabel: event.targetLabel,
     changes: event.changes,
     sourceAddress: event.sourceAddress,
   };

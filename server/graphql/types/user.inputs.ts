@@ -23,6 +23,24 @@ export class CreateUserInput {
   notificationPreferences?: NotificationPreferencesInput | null;
 }
 
+@InputType('InviteUserInput', { description: 'A user who chooses their own password through the emailed invitation.' })
+export class InviteUserInput {
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => String)
+  email!: string;
+
+  @Field(() => [RoleValue], { nullable: true, description: 'Default [USER].' })
+  roles?: RoleValue[] | null;
+
+  @Field(() => [ID], { nullable: true, description: 'The client access list. Default [].' })
+  clientIds?: string[] | null;
+
+  @Field(() => NotificationPreferencesInput, { nullable: true, description: 'Default {email: true, ui: true}.' })
+  notificationPreferences?: NotificationPreferencesInput | null;
+}
+
 @InputType('UpdateUserInput', { description: 'Every field optional; an omitted field is unchanged.' })
 export class UpdateUserInput {
   @Field(() => String, { nullable: true })

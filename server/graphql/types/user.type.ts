@@ -5,6 +5,7 @@ import { ClientView, toClientView } from './client.type.js';
 import { NotificationPreferencesView } from './notification-preferences.type.js';
 import { RoleValue, toRoleValue } from './role.type.js';
 import { PageOf } from './page.type.js';
+import { UserStatusValue, toUserStatusValue } from './user-status.type.js';
 
 @ObjectType('User')
 export class UserView {
@@ -34,6 +35,9 @@ export class UserView {
 
   @Field(() => Date, { nullable: true })
   lastLoginAt!: Date | null;
+
+  @Field(() => UserStatusValue)
+  status!: UserStatusValue;
 }
 
 @ObjectType('UserPage')
@@ -68,5 +72,6 @@ export function toUserView(user: UserSummary, viewerScope: ClientScope = { all: 
     createdAt: user.createdAt,
     updatedAt: user.updatedAt,
     lastLoginAt: user.lastLoginAt,
+    status: toUserStatusValue(user.status),
   };
 }
