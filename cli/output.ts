@@ -40,6 +40,7 @@ export function exitCodeFor(code: ErrorCode): number {
     case 'UNAUTHENTICATED':
     case 'FORBIDDEN':
     case 'TOO_MANY_REQUESTS':
+    case 'TWO_FACTOR_REQUIRED':
     case 'INTERNAL_SERVER_ERROR':
       return 1;
     default:

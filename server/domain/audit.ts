@@ -21,6 +21,11 @@ export const AUDIT_ACTIONS = [
   'login.failure',
   'login.lockout',
   'logout',
+  'two-factor.enable',
+  'two-factor.disable',
+  'two-factor.reset',
+  'two-factor.failure',
+  'two-factor.recovery-code',
   'session.revoke',
   'address.unlock',
 ] as const;

@@ -12,6 +12,7 @@ export const ERROR_CODES = [
   'CONFLICT',
   'LAST_ADMIN',
   'TOO_MANY_REQUESTS',
+  'TWO_FACTOR_REQUIRED',
   'DATABASE_UNAVAILABLE',
   'INTERNAL_SERVER_ERROR',
 ] as const;
@@ -24,6 +25,10 @@ export const MESSAGES = {
   badCredentials: 'Incorrect email or password',
   accountSuspended: 'This account is suspended',
   linkInvalid: 'This link is invalid or has expired',
+  twoFactorRequired: 'Enter the code of your authenticator app, or a recovery code',
+  twoFactorCodeWrong: 'That code is not right: enter the current code of your authenticator app, or an unused recovery code',
+  twoFactorChallengeInvalid: 'This sign-in has expired or was completed: sign in again',
+  twoFactorSetupFirst: 'Set up two-factor authentication first',
   notInvited: 'This user is not waiting for an invitation: they have already accepted one, or were created with a password',
   signInRequired: 'You must be signed in to do this',
   sessionExpired: 'Your session has expired; sign in again',

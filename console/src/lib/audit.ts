@@ -30,6 +30,11 @@ const ACTION_LABELS: Record<AuditAction, string> = {
   'login.failure': 'Sign-in failed',
   'login.lockout': 'Locked out',
   logout: 'Signed out',
+  'two-factor.enable': 'Two-factor turned on',
+  'two-factor.disable': 'Two-factor turned off',
+  'two-factor.reset': 'Two-factor reset',
+  'two-factor.failure': 'Wrong two-factor code',
+  'two-factor.recovery-code': 'Recovery code used',
   'session.revoke': 'Sessions ended',
   'address.unlock': 'Address unlocked',
 };
