@@ -34,7 +34,7 @@ async function main(args: string[]): Promise<number> {
     await GROUPS[group](parser, context).parseAsync();
   } catch (error) {
     if (!(error instanceof CliUsageError)) throw error;
-    const command = ['create', 'invite', 'update', 'delete', 'suspend', 'reactivate', 'unlock', 'list', 'get', 'sessions', 'sign-out'].includes(rest[0] ?? '') ? ` ${rest[0]}` : '';
+    const command = ['create', 'invite', 'update', 'delete', 'suspend', 'reactivate', 'unlock', 'reset-2fa', 'list', 'get', 'sessions', 'sign-out'].includes(rest[0] ?? '') ? ` ${rest[0]}` : '';
     processIo.err(`Error: ${error.message} (see ./scripts/${group}${command} --help)\n`);
     return 1;
   }

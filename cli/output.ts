@@ -100,6 +100,7 @@ export function userText(user: UserRecord): string {
     ['Updated', user.updatedAt],
     ['Last login', user.lastLoginAt ?? 'never'],
     ['Status', user.status],
+    ['Two-factor', user.twoFactorEnabled ? 'on' : 'off'],
   ]);
 }
 

@@ -22,6 +22,8 @@ export interface UserRecord {
   lastLoginAt: string | null;
   status: UserStatus;
   clients: { id: number; name: string }[];
+  /** Shown by `get`; not part of the --json shape. */
+  twoFactorEnabled: boolean;
 }
 
 export type ClientRecord = Wire<ClientSummary>;
@@ -42,6 +44,7 @@ export function toUserRecord(user: Wire<UserSummary>): UserRecord {
     lastLoginAt: user.lastLoginAt,
     status: user.status,
     clients,
+    twoFactorEnabled: user.twoFactorEnabled,
   };
 }
 
@@ -49,9 +52,9 @@ export function toUserPageRecord(page: Wire<Page<UserSummary>>): UserPageRecord 
   return { ...page, items: page.items.map(toUserRecord) };
 }
 
-/** The contract's JSON of a user: the record without the readable client names. */
-export function userJson(user: UserRecord): Omit<UserRecord, 'clients'> {
-  const { clients: _names, ...json } = user;
+/** The --json of a user: the record without what only the readable output shows (client names, two-factor). */
+export function userJson(user: UserRecord): Omit<UserRecord, 'clients' | 'twoFactorEnabled'> {
+  const { clients: _names, twoFactorEnabled: _twoFactor, ...json } = user;
   return json;
 }
 

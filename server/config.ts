@@ -36,6 +36,10 @@ export interface Config {
   logFormat: 'readable' | 'json';
   /** METRICS_TOKEN: the Bearer token /metrics asks for; undefined: /metrics is not served. */
   metricsToken: string | undefined;
+  /** TWO_FACTOR_REQUIRED_FOR=admin: admins must set up two-factor before doing anything else. */
+  twoFactorRequiredFor: 'admin' | null;
+  /** TWO_FACTOR_KEY: the key that encrypts TOTP secrets; undefined: derived from the token signing secret. */
+  twoFactorKey: string | undefined;
 }
 
 export const METRICS_TOKEN_MIN_LENGTH = 16;
@@ -116,6 +120,11 @@ export function loadConfig(env: NodeJS.ProcessEnv, root = ROOT_DIR, options: Loa
     problems.push(`METRICS_TOKEN must be at least ${METRICS_TOKEN_MIN_LENGTH} characters, without spaces`);
   }
 
+  const twoFactorRequiredFor = nonEmpty(env.TWO_FACTOR_REQUIRED_FOR)?.toLowerCase() ?? null;
+  if (twoFactorRequiredFor !== null && twoFactorRequiredFor !== 'admin') problems.push('TWO_FACTOR_REQUIRED_FOR must be admin (or unset)');
+  const twoFactorKey = nonEmpty(env.TWO_FACTOR_KEY);
+  if (twoFactorKey !== undefined && twoFactorKey.length < JWT_SECRET_MIN_LENGTH) problems.push(`TWO_FACTOR_KEY must be at least ${JWT_SECRET_MIN_LENGTH} characters`);
+
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
   const host = nonEmpty(env.HOST) ?? '127.0.0.1';
   return {
@@ -136,6 +145,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, root = ROOT_DIR, options: Loa
     trustProxy,
     logFormat: logFormat as Config['logFormat'],
     metricsToken,
+    twoFactorRequiredFor: twoFactorRequiredFor as Config['twoFactorRequiredFor'],
+    twoFactorKey,
   };
 }
 

@@ -35,6 +35,8 @@ export interface HttpOptions {
   schema?: GraphQLSchema;
   /** Reverse proxies whose X-Forwarded-For is believed (TRUST_PROXY); none by default. */
   trustProxy?: readonly string[];
+  /** TWO_FACTOR_REQUIRED_FOR: admins must set up two-factor before anything else. */
+  twoFactorRequiredFor?: 'admin' | null;
   /** /metrics, served to `Authorization: Bearer <token>` only; absent: /metrics is not found. */
   metrics?: { registry: Metrics; token: string };
 }
@@ -206,6 +208,7 @@ export async function startHttpServer(services: Services, database: Pick<Databas
           // Self-declared, for the audit log only (never for access): the console says who it is.
           channel: req.headers['x-tracker-client'] === 'console' ? 'console' : 'api',
           afterAnswer,
+          twoFactorRequiredFor: options.twoFactorRequiredFor,
         }),
     });
     res.statusCode = response.status ?? 200;

@@ -40,6 +40,8 @@ async function main(): Promise<void> {
     let metrics: Metrics | undefined;
     services = createServices(database, {
       tokens: { key: jwtKey, expiresInSeconds: config.jwtExpiresInSeconds },
+      // TOTP secrets are encrypted under TWO_FACTOR_KEY, or a key derived from the token secret.
+      twoFactorKey: config.twoFactorKey ? Buffer.from(config.twoFactorKey, 'utf8') : jwtKey.export(),
       bcryptRounds: config.bcryptRounds,
       publicUrl: config.publicUrl,
       inviteTtlSeconds: config.inviteTtlSeconds,
@@ -65,6 +67,7 @@ async function main(): Promise<void> {
       production: config.production,
       introspection: config.introspection,
       trustProxy: config.trustProxy,
+      twoFactorRequiredFor: config.twoFactorRequiredFor,
       metrics: metrics && config.metricsToken ? { registry: metrics, token: config.metricsToken } : undefined,
       logger: log,
     });

@@ -164,6 +164,16 @@ export function userCommands(yargs: Argv, context: CommandContext): Argv {
         }),
     )
     .command(
+      'reset-2fa <user_id>',
+      "Turn a user's two-factor authentication off (they lost their device): they sign in with their password alone, and may set it up again",
+      (y) => withUserId(y).epilogue(examples([['For user 4, who lost their phone:', './scripts/user reset-2fa 4']])),
+      (argv) =>
+        context.execute(async (runtime, io) => {
+          const user = toUserRecord(await runtime.run('users.resetTwoFactor', { id: context.id(argv.user_id, 'user_id') }));
+          argv.json ? printJson(io, userJson(user)) : io.out(`Two-factor authentication of user ${user.id} (${user.email}) is off: they sign in with their password alone\n`);
+        }),
+    )
+    .command(
       'sessions <user_id>',
       "List a user's open sessions (where they are signed in), newest first",
       (y) => withUserId(y).epilogue(examples([["User 1's sessions:", './scripts/user sessions 1'], ['As JSON:', './scripts/user sessions 1 --json']])),
@@ -217,7 +227,7 @@ export function userCommands(yargs: Argv, context: CommandContext): Argv {
           argv.json ? printJson(io, userJson(user)) : io.out(userText(user));
         }),
     )
-    .demandCommand(1, 'Name a command: create, invite, update, delete, suspend, reactivate, unlock, list, get, sessions or sign-out');
+    .demandCommand(1, 'Name a command: create, invite, update, delete, suspend, reactivate, unlock, reset-2fa, list, get, sessions or sign-out');
 }
 
 function withUserId<T>(y: Argv<T>) {

@@ -22,6 +22,8 @@ export interface UserActor {
   readonly clientIds: ReadonlySet<number>;
   /** How the request was signed in; absent for an actor made outside a request (tests). */
   readonly credential?: Credential;
+  /** Has the user a second factor (TWO_FACTOR_REQUIRED_FOR may ask admins for one)? */
+  readonly twoFactorEnabled?: boolean;
 }
 
 export interface SystemActor {
@@ -37,6 +39,14 @@ export interface AnonymousActor {
 export const ANONYMOUS: AnonymousActor = Object.freeze({ kind: 'anonymous' });
 export const systemActor = (via: SystemActor['via']): SystemActor => Object.freeze({ kind: 'system', via });
 
-export function userActor(id: number, email: string, roles: readonly Role[], clientIds: Iterable<number>, credential?: Credential): UserActor {
-  return Object.freeze({ kind: 'user', id, email, roles: Object.freeze([...roles]), clientIds: new Set(clientIds), ...(credential ? { credential } : {}) });
+export function userActor(id: number, email: string, roles: readonly Role[], clientIds: Iterable<number>, credential?: Credential, twoFactorEnabled?: boolean): UserActor {
+  return Object.freeze({
+    kind: 'user',
+    id,
+    email,
+    roles: Object.freeze([...roles]),
+    clientIds: new Set(clientIds),
+    ...(credential ? { credential } : {}),
+    ...(twoFactorEnabled === undefined ? {} : { twoFactorEnabled }),
+  });
 }

@@ -20,6 +20,9 @@ export const LOGIN_LOCKOUT_MAX_MS = 24 * 60 * 60 * 1000;
 /** A lockout that ended longer ago than this no longer makes the next one longer. */
 export const LOGIN_LOCKOUT_MEMORY_MS = 24 * 60 * 60 * 1000;
 
+/** How long a sign-in may wait between its password and its second factor's code. */
+export const TWO_FACTOR_CHALLENGE_TTL_MS = 5 * 60 * 1000;
+
 /** Password-reset emails sent to one address in an hour, at most (more requests are answered the same, and send nothing). */
 export const PASSWORD_RESETS_PER_HOUR = 3;
 

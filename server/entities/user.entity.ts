@@ -19,6 +19,13 @@ export class User {
   updatedAt: Date = new Date();
   lastLoginAt: Date | null = null;
   status: UserStatus = 'active';
+  /** The TOTP secret, encrypted (auth/secret-box.ts); null while two-factor is off. */
+  totpSecret: string | null = null;
+  /** A secret being enrolled, until a code confirms it. */
+  totpPendingSecret: string | null = null;
+  totpEnabledAt: Date | null = null;
+  /** The last time step whose code was accepted: a code of it or before is not accepted again. */
+  totpLastStep: string | null = null;
 }
 
 export const UserSchema = new EntitySchema<User>({
@@ -42,6 +49,10 @@ export const UserSchema = new EntitySchema<User>({
     updatedAt: { type: 'Date', columnType: 'timestamptz', onCreate: () => new Date(), onUpdate: () => new Date() },
     lastLoginAt: { type: 'Date', columnType: 'timestamptz', nullable: true },
     status: { enum: true, items: () => [...USER_STATUSES], default: 'active' },
+    totpSecret: { type: 'text', nullable: true, lazy: true, hidden: true },
+    totpPendingSecret: { type: 'text', nullable: true, lazy: true, hidden: true },
+    totpEnabledAt: { type: 'Date', columnType: 'timestamptz', nullable: true },
+    totpLastStep: { type: 'bigint', nullable: true, lazy: true, hidden: true },
   },
   // Case-insensitive uniqueness held by the database, so concurrent creates cannot both win.
   checks: [{ name: 'users_roles_check', expression: `cardinality("roles") >= 1 and "roles" <@ array['admin', 'user']::text[]` }],

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { isAdmin } from '../domain/access.js';
 import { ANONYMOUS, type Actor } from '../domain/actor.js';
 import type { AuditChannel } from '../domain/audit.js';
 import { isDomainError, type DomainError } from '../domain/errors.js';
@@ -33,6 +34,8 @@ export interface RequestContext extends ServiceContext {
   readonly source: string | null;
   readonly services: Services;
   readonly session: SessionCookie;
+  /** An admin without two-factor under TWO_FACTOR_REQUIRED_FOR=admin: only @beforeTwoFactor fields answer. */
+  readonly twoFactorSetupRequired: boolean;
 }
 
 /** What the transport knows of a request. */
@@ -46,10 +49,15 @@ export interface RequestFacts {
   channel?: AuditChannel;
   /** Runs work once the response is sent (see ServiceContext.afterAnswer). */
   afterAnswer?: (work: () => Promise<void>) => void;
+  /** TWO_FACTOR_REQUIRED_FOR. */
+  twoFactorRequiredFor?: 'admin' | null;
 }
 
 /** The actor a token (if any) speaks for, and a fresh unit of work bound to their client scope. */
-export async function createRequestContext(services: Services, { token, source, userAgent = null, session = NO_SESSION_COOKIE, channel = 'api', afterAnswer }: RequestFacts): Promise<RequestContext> {
+export async function createRequestContext(
+  services: Services,
+  { token, source, userAgent = null, session = NO_SESSION_COOKIE, channel = 'api', afterAnswer, twoFactorRequiredFor = null }: RequestFacts,
+): Promise<RequestContext> {
   let actor: Actor = ANONYMOUS;
   let authProblem: DomainError | undefined;
   if (token) {
@@ -60,5 +68,6 @@ export async function createRequestContext(services: Services, { token, source, 
       authProblem = error;
     }
   }
-  return { ...services.context(actor, { channel, sourceAddress: source, userAgent, afterAnswer }), authProblem, source, services, session };
+  const twoFactorSetupRequired = twoFactorRequiredFor === 'admin' && actor.kind === 'user' && isAdmin(actor) && !actor.twoFactorEnabled;
+  return { ...services.context(actor, { channel, sourceAddress: source, userAgent, afterAnswer }), authProblem, source, services, session, twoFactorSetupRequired };
 }

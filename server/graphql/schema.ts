@@ -9,10 +9,11 @@ import { AuthResolver } from './resolvers/auth.resolver.js';
 import { ClientResolver } from './resolvers/client.resolver.js';
 import { NotificationResolver } from './resolvers/notification.resolver.js';
 import { SessionResolver } from './resolvers/session.resolver.js';
+import { TwoFactorResolver } from './resolvers/two-factor.resolver.js';
 import { TicketResolver } from './resolvers/ticket.resolver.js';
 import { UserResolver } from './resolvers/user.resolver.js';
 
-export const RESOLVERS = [AuthResolver, UserResolver, ClientResolver, TicketResolver, NotificationResolver, AuditResolver, SessionResolver] as const;
+export const RESOLVERS = [AuthResolver, UserResolver, ClientResolver, TicketResolver, NotificationResolver, AuditResolver, SessionResolver, TwoFactorResolver] as const;
 
 /**
  * The executable schema: TypeGraphQL types and resolvers, with access enforced by the directives.

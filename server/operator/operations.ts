@@ -15,7 +15,7 @@ import type { CreateUserData, InviteUserData, ListUsersQuery, UpdateUserData } f
  * same code either way, and the same answer, since both give it in the form the control socket
  * speaks (`Wire`: JSON, so times are ISO strings).
  */
-export type OperatorServices = Pick<Services, 'users' | 'clients' | 'audit' | 'sessions'>;
+export type OperatorServices = Pick<Services, 'users' | 'clients' | 'audit' | 'sessions' | 'twoFactor'>;
 
 /** A value as JSON carries it: a Date becomes its ISO string. */
 export type Wire<T> = T extends Date ? string : T extends readonly (infer U)[] ? Wire<U>[] : T extends object ? { [K in keyof T]: Wire<T[K]> } : T;
@@ -57,6 +57,7 @@ export const OPERATIONS = {
   'users.delete': (s: S, ctx: C, p: { id: number }): Promise<number> => s.users.remove(ctx, p.id),
   'users.unlock': async (s: S, ctx: C, p: { id: number }): Promise<Wire<UserSummary>> => wire(await s.users.unlock(ctx, p.id)),
   'users.unlockAddress': async (s: S, ctx: C, p: { address: string }): Promise<number> => s.users.unlockAddress(ctx, p.address),
+  'users.resetTwoFactor': async (s: S, ctx: C, p: { id: number }): Promise<Wire<UserSummary>> => wire(await s.twoFactor.reset(ctx, p.id)),
   'users.get': async (s: S, ctx: C, p: { id: number }): Promise<Wire<UserSummary>> => wire(await s.users.get(ctx, p.id)),
   'users.list': async (s: S, ctx: C, p: { query: ListUsersQuery }): Promise<Wire<Page<UserSummary>>> => wire(await s.users.list(ctx, p.query)),
   'sessions.list': async (s: S, ctx: C, p: { userId: number }): Promise<Wire<SessionSummary>[]> => wire(await s.sessions.listOf(ctx, p.userId)),

@@ -69,7 +69,7 @@ export class AuditLog {
    */
   async recordSignIn(
     em: EntityManager,
-    event: { action: Extract<AuditAction, `login.${string}`>; email: string; userId: number | null; channel?: AuditChannel; sourceAddress: string | null; detail?: AuditChanges },
+    event: { action: Extract<AuditAction, `login.${string}` | 'two-factor.failure'>; email: string; userId: number | null; channel?: AuditChannel; sourceAddress: string | null; detail?: AuditChanges },
   ): Promise<void> {
     await em.insert(AuditEvent, {
       at: new Date(),

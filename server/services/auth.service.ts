@@ -1,12 +1,16 @@
+import { randomBytes } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { hashLinkToken } from '../auth/link-tokens.js';
 import { userActor, type UserActor } from '../domain/actor.js';
 import { LockMode } from '@mikro-orm/core';
 import { DomainError, MESSAGES, ValidationError } from '../domain/errors.js';
-import { PASSWORD_RESETS_PER_HOUR, SESSION_LAST_SEEN_INTERVAL_MS } from '../domain/limits.js';
+import { PASSWORD_RESETS_PER_HOUR, SESSION_LAST_SEEN_INTERVAL_MS, TWO_FACTOR_CHALLENGE_TTL_MS } from '../domain/limits.js';
 import { isRole } from '../domain/roles.js';
 import { checkEmail, checkPassword, isPasswordLength } from '../domain/validation.js';
 import type { PasswordHasher } from '../auth/passwords.js';
 import type { TokenService } from '../auth/tokens.js';
+import { RecoveryCode } from '../entities/recovery-code.entity.js';
+import { TwoFactorChallenge } from '../entities/two-factor-challenge.entity.js';
 import { User } from '../entities/user.entity.js';
 import { passwordResetEmail } from './account-emails.js';
 import type { AccountLinks } from './account-links.js';
@@ -85,10 +89,58 @@ export class AuthService {
       await this.recordFailure(ctx, guess, user?.id ?? null);
       throw new DomainError('UNAUTHENTICATED', MESSAGES.badCredentials);
     }
+    if (user.totpEnabledAt) {
+      // Half of the proof: the failures stay counted, so that codes guessed next count on from them.
+      await this.throttle.settled(em, guess);
+      const challenge = await inTransaction(em, (tx) => this.challenge(tx, user.id));
+      throw new DomainError('TWO_FACTOR_REQUIRED', MESSAGES.twoFactorRequired, { challenge });
+    }
     await this.throttle.succeeded(em, guess);
     // Only the right password learns that the account is suspended: a wrong one got the usual answer.
     if (user.status === 'suspended') throw new DomainError('UNAUTHENTICATED', MESSAGES.accountSuspended);
     return this.signIn(ctx, user);
+  }
+
+  /**
+   * A sign-in's second step: the challenge `login` answered with, and a code of the user's
+   * authenticator app or an unused recovery code. A wrong code is a failed sign-in of that email
+   * (counted, throttled, audited): UNAUTHENTICATED. The challenge works for this sign-in only.
+   */
+  async verifyTwoFactor(ctx: ServiceContext, token: string, code: string, secondFactor: { proves(em: EntityManager, userId: number, code: string, challengeId: string): Promise<'totp' | 'recovery-code' | null> }): Promise<LoginResult> {
+    const opened = await this.openChallenge(ctx.em, token);
+    if (!opened) throw new DomainError('UNAUTHENTICATED', MESSAGES.twoFactorChallengeInvalid);
+    const { user } = opened;
+    const guess = await this.throttle.begin(ctx.em, user.email, ctx.sourceAddress ?? null);
+    const proved = await inTransaction(ctx.em, (tx) => secondFactor.proves(tx, user.id, code, opened.id));
+    if (!proved) {
+      await this.recordFailure(ctx, guess, user.id, 'second factor', 'two-factor.failure');
+      throw new DomainError('UNAUTHENTICATED', MESSAGES.twoFactorCodeWrong);
+    }
+    await this.throttle.succeeded(ctx.em, guess);
+    if (user.status === 'suspended') throw new DomainError('UNAUTHENTICATED', MESSAGES.accountSuspended);
+    return inTransaction(ctx.em, async (tx) => {
+      if (proved === 'recovery-code') {
+        const left = await tx.count(RecoveryCode, { user: user.id, usedAt: null });
+        await this.audit.record(tx, { ...ctx, actor: userActor(user.id, user.email, user.roles, []) }, { action: 'two-factor.recovery-code', targetType: 'user', targetId: user.id, targetLabel: user.email, changes: { recoveryCodes: `${left} left` } });
+      }
+      return this.signIn(ctx, user, tx);
+    });
+  }
+
+  /** Inside the caller's transaction: a challenge for a sign-in whose password was right; its token, given once. */
+  private async challenge(em: EntityManager, userId: number): Promise<string> {
+    const token = randomBytes(32).toString('base64url');
+    const now = new Date();
+    em.create(TwoFactorChallenge, { user: em.getReference(User, userId), tokenHash: hashLinkToken(token), createdAt: now, expiresAt: new Date(now.getTime() + TWO_FACTOR_CHALLENGE_TTL_MS) } as TwoFactorChallenge);
+    await em.flush();
+    return token;
+  }
+
+  /** The user a challenge is for, while it is open (not used, not expired); else null. */
+  private async openChallenge(em: EntityManager, token: string): Promise<{ id: string; user: User } | null> {
+    if (typeof token !== 'string' || token.length < 20 || token.length > 200) return null;
+    const found = await em.findOne(TwoFactorChallenge, { tokenHash: hashLinkToken(token), usedAt: null, expiresAt: { $gt: new Date() } }, { populate: ['user'] });
+    return found ? { id: found.id, user: found.user } : null;
   }
 
   /**
@@ -226,11 +278,17 @@ export class AuthService {
     return entry.actor;
   }
 
-  private async recordFailure(ctx: ServiceContext, guess: Awaited<ReturnType<LoginThrottle['begin']>>, userId: number | null, during?: string): Promise<void> {
+  private async recordFailure(
+    ctx: ServiceContext,
+    guess: Awaited<ReturnType<LoginThrottle['begin']>>,
+    userId: number | null,
+    during?: string,
+    action: 'login.failure' | 'two-factor.failure' = 'login.failure',
+  ): Promise<void> {
     const lockouts = await inTransaction(ctx.em, async (tx) => {
       const lockouts = await this.throttle.failed(tx, guess);
       const record = { email: guess.email, userId, channel: ctx.channel, sourceAddress: ctx.sourceAddress ?? null };
-      await this.audit.recordSignIn(tx, { ...record, action: 'login.failure', detail: during ? { with: during } : undefined });
+      await this.audit.recordSignIn(tx, { ...record, action, detail: during ? { with: during } : undefined });
       for (const lockout of lockouts) {
         await this.audit.recordSignIn(tx, { ...record, action: 'login.lockout', detail: { lockedOut: lockout.of, until: lockout.until.toISOString(), level: String(lockout.level) } });
       }
@@ -248,8 +306,8 @@ export class AuthService {
 
 /** An open session and its user as the database has them now: one statement. */
 async function loadSession(em: EntityManager, sessionId: number): Promise<SignedIn | undefined> {
-  const rows = await em.execute<{ user_id: number; email: string; roles: string[]; client_ids: number[]; expires_at: string; last_seen_at: string }[]>(
-    `select s."user_id", s."expires_at", s."last_seen_at", u."email", u."roles",
+  const rows = await em.execute<{ user_id: number; email: string; roles: string[]; client_ids: number[]; expires_at: string; last_seen_at: string; two_factor: boolean }[]>(
+    `select s."user_id", s."expires_at", s."last_seen_at", u."email", u."roles", u."totp_enabled_at" is not null as "two_factor",
             coalesce(array(select uc."client_id" from "user_clients" uc where uc."user_id" = u."id"), '{}') as "client_ids"
        from "sessions" s join "users" u on u."id" = s."user_id"
       where s."id" = ? and s."ended_at" is null and s."expires_at" > now() and u."status" = 'active'`,
@@ -259,7 +317,7 @@ async function loadSession(em: EntityManager, sessionId: number): Promise<Signed
   if (!row) return undefined;
   const userId = Number(row.user_id);
   return {
-    actor: userActor(userId, row.email, row.roles.filter(isRole), row.client_ids.map(Number), { kind: 'session', id: sessionId }),
+    actor: userActor(userId, row.email, row.roles.filter(isRole), row.client_ids.map(Number), { kind: 'session', id: sessionId }, row.two_factor),
     expiresAt: new Date(row.expires_at),
     lastSeenAt: new Date(row.last_seen_at),
   };

@@ -1,5 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import { PasswordHasher } from '../auth/passwords.js';
+import { SecretBox } from '../auth/secret-box.js';
 import { TokenService } from '../auth/tokens.js';
 import type { Database } from '../db/database.js';
 import type { Actor } from '../domain/actor.js';
@@ -13,6 +14,7 @@ import { serviceContext, type ContextExtras, type ServiceContext } from './conte
 import { LoginThrottle, type ThrottleLimits } from './login-throttle.js';
 import { NotificationService } from './notification.service.js';
 import { SessionService } from './session.service.js';
+import { TwoFactorService } from './two-factor.service.js';
 import { TicketService } from './ticket.service.js';
 import { UserSummaryReader } from './user-read-model.js';
 import { UserService } from './user.service.js';
@@ -26,6 +28,7 @@ export interface Services {
   readonly notifications: NotificationService;
   readonly audit: AuditLog;
   readonly sessions: SessionService;
+  readonly twoFactor: TwoFactorService;
   /** The users that requests act as, kept in memory while the database's notifications arrive. */
   readonly actors: ActorDirectory;
   /** A fresh unit of work for one request or command, acting as `actor`. */
@@ -43,6 +46,8 @@ export interface ServicesOptions {
   logger?: Logger;
   /** The key and lifetime of sign-in tokens. Only the server signs them; the operator's CLI has none. */
   tokens?: { key: KeyObject; expiresInSeconds: number };
+  /** What the key encrypting TOTP secrets is derived from (TWO_FACTOR_KEY, or the token secret). Only the server has it. */
+  twoFactorKey?: Buffer;
   /** Failed sign-ins allowed per email and per network address before a lockout (tests lower them). */
   loginLimits?: ThrottleLimits;
   /** Called when a committed change queued emails (the outbox worker may start at once). */
@@ -83,6 +88,7 @@ export function createServices(database: Database, options: ServicesOptions): Se
     },
   };
   const auth = new AuthService(database.orm.em, passwords, tokens, throttle, audit, actors, sessions, userReads, links, mailing, options.signInEvents);
+  const twoFactor = new TwoFactorService(options.twoFactorKey && new SecretBox(options.twoFactorKey), auth, audit, actors, userReads);
   const services: Services = {
     users: new UserService(passwords, throttle, audit, actors, userReads, auth, sessions, links, mailing),
     clients: new ClientService(audit, actors),
@@ -91,6 +97,7 @@ export function createServices(database: Database, options: ServicesOptions): Se
     notifications,
     audit,
     sessions,
+    twoFactor,
     actors,
     context: (actor, extras) => serviceContext(database.orm.em.fork(), actor, extras),
   };

@@ -118,6 +118,15 @@ export class LoginThrottle {
     if (lockedUntil) throw tooMany(lockedUntil, 'for this email');
   }
 
+  /**
+   * The guess was right but proves only half of who someone is (the password of an account with a
+   * second factor): it stops counting as in flight, and the email's failures are kept, so that
+   * guesses of the second factor count on from them. In a transaction of its own.
+   */
+  async settled(em: EntityManager, attempt: Attempt): Promise<void> {
+    await em.fork().nativeDelete(LoginFailure, { id: attempt.id });
+  }
+
   /** Lifts an email's lockout and forgets its failures (an admin's decision). */
   async unlock(em: EntityManager, email: string): Promise<boolean> {
     const lifted = await em.nativeDelete(LoginLockout, { key: emailKey(email), lockedUntil: { $gt: new Date() } });

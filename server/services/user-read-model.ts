@@ -32,6 +32,7 @@ export interface UserSummary {
   updatedAt: Date;
   lastLoginAt: Date | null;
   status: UserStatus;
+  twoFactorEnabled: boolean;
 }
 
 /** A validated user listing: filters, order and page. */
@@ -52,7 +53,8 @@ const CLIENTS_JSON = `coalesce((select json_agg(json_build_object('id', c."id", 
 
 const USER_JSON = `json_build_object('id', u."id", 'name', u."name", 'email', u."email", 'roles', u."roles",
     'notifyByEmail', u."notify_by_email", 'notifyInUi', u."notify_in_ui",
-    'createdAt', u."created_at", 'updatedAt', u."updated_at", 'lastLoginAt', u."last_login_at", 'status', u."status", 'clients', ${CLIENTS_JSON})`;
+    'createdAt', u."created_at", 'updatedAt', u."updated_at", 'lastLoginAt', u."last_login_at", 'status', u."status",
+    'twoFactorEnabled', u."totp_enabled_at" is not null, 'clients', ${CLIENTS_JSON})`;
 
 /** ORDER BY of a listing on alias u; every order ends with the id, so pages never overlap. */
 function orderSql(field: UserOrderField, direction: SortDirection): string {
@@ -157,5 +159,6 @@ function toUserSummary(json: UserJson): UserSummary {
     updatedAt: new Date(json.updatedAt),
     lastLoginAt: json.lastLoginAt === null ? null : new Date(json.lastLoginAt),
     status: json.status,
+    twoFactorEnabled: json.twoFactorEnabled,
   };
 }

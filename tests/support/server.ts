@@ -49,6 +49,8 @@ export interface TestServerOptions {
   trustProxy?: string[];
   /** METRICS_TOKEN: serve /metrics to this token, with the server's own metrics. */
   metricsToken?: string;
+  /** TWO_FACTOR_REQUIRED_FOR. */
+  twoFactorRequiredFor?: 'admin';
   /** INVITE_TTL and RESET_TTL, in seconds. */
   inviteTtlSeconds?: number;
   resetTtlSeconds?: number;
@@ -58,8 +60,10 @@ export interface TestServerOptions {
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const db = options.joinDatabase ? await joinPostgresDatabase(options.joinDatabase) : await createTestDatabase();
   let metrics: Metrics | undefined;
+  const jwtKey = options.jwtKey ?? createSecretKey(randomBytes(32));
   const services = createServices(db.database, {
-    tokens: { key: options.jwtKey ?? createSecretKey(randomBytes(32)), expiresInSeconds: options.jwtExpiresInSeconds ?? 3600 },
+    tokens: { key: jwtKey, expiresInSeconds: options.jwtExpiresInSeconds ?? 3600 },
+    twoFactorKey: jwtKey.export(),
     bcryptRounds: options.bcryptRounds ?? TEST_BCRYPT_ROUNDS,
     publicUrl: 'http://console.test',
     inviteTtlSeconds: options.inviteTtlSeconds,
@@ -88,6 +92,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       acceptGraceMs: 0,
       schema: options.schema,
       trustProxy: options.trustProxy,
+      twoFactorRequiredFor: options.twoFactorRequiredFor,
       metrics: metrics && options.metricsToken ? { registry: metrics, token: options.metricsToken } : undefined,
     });
   } catch (error) {

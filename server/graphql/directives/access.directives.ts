@@ -29,6 +29,10 @@ import type { RequestContext } from '../context.js';
  *                                          with arg, that argument (a client id) must be on it;
  *                                          the service filters what it returns either way.
  *                                          ADMIN bypasses client filtering.
+ *
+ * And one that is not an access rule but an exemption from one: with TWO_FACTOR_REQUIRED_FOR=admin,
+ * an admin without two-factor gets FORBIDDEN from every field but those marked
+ *   @beforeTwoFactor                       callable by an admin still to set up two-factor.
  */
 export const ACCESS_DIRECTIVE_NAMES = ['public', 'authenticated', 'hasRole', 'clientScope'] as const;
 
@@ -49,6 +53,11 @@ function accessDirectives(roleEnum: GraphQLEnumType): GraphQLDirective[] {
       description:
         "Signed-in callers, held to their client access list (ADMIN bypasses it): with arg, the argument at that path must be a client on the caller's list; results are filtered to the list either way.",
       args: { arg: { type: GraphQLString } },
+    }),
+    new GraphQLDirective({
+      name: 'beforeTwoFactor',
+      locations: on,
+      description: 'With TWO_FACTOR_REQUIRED_FOR=admin, an admin without two-factor may call this (and nothing else) until they set it up.',
     }),
   ];
 }
@@ -78,7 +87,9 @@ export function applyAccessDirectives(schema: GraphQLSchema): GraphQLSchema {
         continue;
       }
       const resolve = field.resolve ?? defaultFieldResolver;
+      const beforeTwoFactor = (field.astNode?.directives ?? []).some((d) => d.name.value === 'beforeTwoFactor');
       field.resolve = (source, args, context: RequestContext, info) => {
+        if (context.twoFactorSetupRequired && !beforeTwoFactor) throw new DomainError('FORBIDDEN', MESSAGES.twoFactorSetupFirst);
         for (const rule of rules) enforce(rule, args, context);
         return resolve(source, args, context, info);
       };

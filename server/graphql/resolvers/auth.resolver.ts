@@ -39,6 +39,7 @@ export class AuthResolver {
     description: "Ends the caller's session, if there is one (its token stops working at once, Bearer or cookie), and clears the session cookie.",
   })
   @Directive('@public')
+  @Directive('@beforeTwoFactor')
   async logout(@Ctx() ctx: RequestContext): Promise<boolean> {
     await ctx.services.auth.logout(ctx);
     ctx.session.end();

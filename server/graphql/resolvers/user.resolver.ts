@@ -11,6 +11,7 @@ import { toSortDirection, toUserOrderField } from '../types/user-order.type.js';
 export class UserResolver {
   @Query(() => UserView, { description: 'The signed-in user.' })
   @Directive('@authenticated')
+  @Directive('@beforeTwoFactor')
   async me(@Ctx() ctx: RequestContext): Promise<UserView> {
     return toUserView(await ctx.services.users.get(ctx, requireUser(ctx.actor).id));
   }

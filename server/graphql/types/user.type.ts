@@ -38,6 +38,9 @@ export class UserView {
 
   @Field(() => UserStatusValue)
   status!: UserStatusValue;
+
+  @Field(() => Boolean, { description: 'Is two-factor authentication on?' })
+  twoFactorEnabled!: boolean;
 }
 
 @ObjectType('UserPage')
@@ -73,5 +76,6 @@ export function toUserView(user: UserSummary, viewerScope: ClientScope = { all: 
     updatedAt: user.updatedAt,
     lastLoginAt: user.lastLoginAt,
     status: toUserStatusValue(user.status),
+    twoFactorEnabled: user.twoFactorEnabled,
   };
 }
