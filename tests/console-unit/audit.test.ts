@@ -167,6 +167,12 @@ describe('change summaries', () => {
     ).toEqual(['roles: User → Admin, User', 'status: Open → In progress', 'notifications: e-mail, in-app → none', 'clients: none → #1']);
   });
 
+  it('reads an account’s lifecycle: user statuses, a chosen password, the sessions a change ended', () => {
+    expect(summarizeChanges({ status: { from: 'invited', to: 'active' }, password: 'chosen' })).toEqual(['status: Invited → Active', 'password chosen']);
+    expect(summarizeChanges({ status: { from: 'active', to: 'suspended' }, sessions: '2 ended' })).toEqual(['status: Active → Suspended', 'sessions: 2 ended']);
+    expect(summarizeChanges({ status: { from: 'suspended', to: 'invited' } })).toEqual(['status: Suspended → Invited']);
+  });
+
   it('names clients when it knows them', () => {
     const clientName = (id: string) => ({ '1': 'Acme', '2': 'Globex' })[id];
     expect(summarizeChanges({ clientIds: { from: [1], to: [1, 2, 3] }, clientId: { to: 2 } }, { clientName })).toEqual(['clients: Acme → Acme, Globex, #3', 'client: Globex']);

@@ -226,7 +226,10 @@ const FIELD_LABELS: Record<string, string> = {
 const fieldLabel = (field: string): string => FIELD_LABELS[field] ?? field.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
 
 const ROLE_LABELS: Record<string, string> = { ADMIN: 'Admin', USER: 'User' };
-const STATUS_LABELS: Record<string, string> = { OPEN: 'Open', IN_PROGRESS: 'In progress', DONE: 'Done' };
+/** A ticket's status (OPEN…) or a user's (active…): the audit log records each as its service names it. */
+const STATUS_LABELS: Record<string, string> = { OPEN: 'Open', IN_PROGRESS: 'In progress', DONE: 'Done', active: 'Active', invited: 'Invited', suspended: 'Suspended' };
+/** What the server records of a secret instead of its value ("password changed", "password chosen"), or of a lockout. */
+const VERBS = new Set(['changed', 'chosen', 'lifted']);
 const MAX_TEXT = 60;
 const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/;
 
@@ -264,8 +267,7 @@ export function summarizeChanges(changes: unknown, context: SummaryContext = {})
   if (typeof changes !== 'object' || changes === null || Array.isArray(changes)) return [];
   return Object.entries(changes as Record<string, unknown>).map(([field, change]) => {
     const label = fieldLabel(field);
-    if (change === 'changed') return `${label} changed`;
-    if (change === 'lifted') return `${label} lifted`;
+    if (typeof change === 'string' && VERBS.has(change)) return `${label} ${change}`;
     if (isFromTo(change)) {
       const hasFrom = 'from' in change;
       const hasTo = 'to' in change;

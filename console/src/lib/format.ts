@@ -1,4 +1,4 @@
-import type { Role, TicketStatus } from './graphql/operations.js';
+import type { Role, TicketStatus, UserStatus } from './graphql/operations.js';
 
 export function roleLabel(role: Role): string {
   switch (role) {
@@ -8,6 +8,22 @@ export function roleLabel(role: Role): string {
       return 'User';
     default: {
       const unknown: never = role;
+      return String(unknown);
+    }
+  }
+}
+
+/** A user's status as the console names it (the badge on the list and on their page). */
+export function userStatusLabel(status: UserStatus): string {
+  switch (status) {
+    case 'ACTIVE':
+      return 'Active';
+    case 'INVITED':
+      return 'Invited';
+    case 'SUSPENDED':
+      return 'Suspended';
+    default: {
+      const unknown: never = status;
       return String(unknown);
     }
   }

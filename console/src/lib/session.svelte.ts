@@ -1,7 +1,7 @@
 import { goto } from '$app/navigation';
 import { MESSAGES } from '$server/domain/errors.js';
 import { whenSessionEnds, mutate, query, type Outcome } from './graphql/client.js';
-import { LoginMutation, LogoutMutation, MeQuery, type UserData } from './graphql/operations.js';
+import { AcceptInvitationMutation, LoginMutation, LogoutMutation, MeQuery, type UserData } from './graphql/operations.js';
 import type { Problem } from './errors.js';
 import { signInHref } from './next.js';
 
@@ -56,6 +56,20 @@ export async function signIn(email: string, password: string) {
   const result = await mutate(LoginMutation, { email, password });
   if (result.ok) {
     session.user = result.value.login.user;
+    session.ended = null;
+    remember(true);
+  }
+  return result;
+}
+
+/**
+ * The invitation's link, followed: the password chosen makes the account ACTIVE, and the answer
+ * signs this browser in (the server sets the session cookie, as at login).
+ */
+export async function acceptInvitation(token: string, password: string) {
+  const result = await mutate(AcceptInvitationMutation, { token, password });
+  if (result.ok) {
+    session.user = result.value.acceptInvitation.user;
     session.ended = null;
     remember(true);
   }

@@ -20,6 +20,17 @@ export function changeTicketStatus(id: string, status: TicketStatus) {
   return mutate(UpdateTicketMutation, { id, input: { status } });
 }
 
+/** A ticket's title and description, edited on its page (the status has its own control). */
+export interface TicketDetailsForm {
+  title: string;
+  description: string;
+}
+export const TICKET_DETAILS_FIELDS = ['title', 'description'] as const;
+
+export function updateTicketDetails(id: string, form: TicketDetailsForm) {
+  return mutate(UpdateTicketMutation, { id, input: { title: form.title, description: form.description } });
+}
+
 export function deleteTicket(id: string) {
   return mutate(DeleteTicketMutation, { id });
 }

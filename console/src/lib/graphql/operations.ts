@@ -28,6 +28,7 @@ export const UserFields = graphql(
       createdAt
       updatedAt
       lastLoginAt
+      status
     }
   `,
   [ClientFields],
@@ -57,6 +58,34 @@ export const LoginMutation = graphql(
   `,
   [UserFields],
 );
+
+/** The emailed invitation's link, followed: a password chosen, and signed in (the server sets the session cookie). */
+export const AcceptInvitationMutation = graphql(
+  `
+    mutation AcceptInvitation($token: String!, $password: String!) {
+      acceptInvitation(token: $token, password: $password) {
+        expiresAt
+        user {
+          ...UserFields
+        }
+      }
+    }
+  `,
+  [UserFields],
+);
+
+/** Always true, whoever the email belongs to: the answer says nothing about the account. */
+export const RequestPasswordResetMutation = graphql(`
+  mutation RequestPasswordReset($email: String!) {
+    requestPasswordReset(email: $email)
+  }
+`);
+
+export const ResetPasswordMutation = graphql(`
+  mutation ResetPassword($token: String!, $password: String!) {
+    resetPassword(token: $token, password: $password)
+  }
+`);
 
 export const LogoutMutation = graphql(`
   mutation Logout {
@@ -113,13 +142,14 @@ export const RevokeUserSessionsMutation = graphql(`
 
 export const UsersQuery = graphql(
   `
-    query Users($skip: Int, $limit: Int, $search: String, $orderBy: UserOrderBy, $direction: SortDirection, $clientId: ID) {
-      users(skip: $skip, limit: $limit, search: $search, orderBy: $orderBy, direction: $direction, clientId: $clientId) {
+    query Users($skip: Int, $limit: Int, $search: String, $orderBy: UserOrderBy, $direction: SortDirection, $clientId: ID, $status: UserStatus) {
+      users(skip: $skip, limit: $limit, search: $search, orderBy: $orderBy, direction: $direction, clientId: $clientId, status: $status) {
         total
         skip
         limit
         items {
           ...UserFields
+          lockedUntil
         }
       }
     }
@@ -127,7 +157,7 @@ export const UsersQuery = graphql(
   [UserFields],
 );
 
-/** A user's page: lockedUntil only here, as it is read per user (never for a whole list). */
+/** A user's page, with their sign-in lockout (the server reads a whole page's lockouts at once, so the list asks too). */
 export const UserQuery = graphql(
   `
     query User($id: ID!) {
@@ -167,6 +197,47 @@ export const UpdateUserMutation = graphql(
   `
     mutation UpdateUser($id: ID!, $input: UpdateUserInput!) {
       updateUser(id: $id, input: $input) {
+        ...UserFields
+      }
+    }
+  `,
+  [UserFields],
+);
+
+/** An INVITED user, emailed a link to choose their own password. */
+export const InviteUserMutation = graphql(
+  `
+    mutation InviteUser($input: InviteUserInput!) {
+      inviteUser(input: $input) {
+        ...UserFields
+      }
+    }
+  `,
+  [UserFields],
+);
+
+/** A new invitation link for an INVITED user; the links sent before stop working. */
+export const ResendInvitationMutation = graphql(`
+  mutation ResendInvitation($userId: ID!) {
+    resendInvitation(userId: $userId)
+  }
+`);
+
+export const SuspendUserMutation = graphql(
+  `
+    mutation SuspendUser($id: ID!) {
+      suspendUser(id: $id) {
+        ...UserFields
+      }
+    }
+  `,
+  [UserFields],
+);
+
+export const ReactivateUserMutation = graphql(
+  `
+    mutation ReactivateUser($id: ID!) {
+      reactivateUser(id: $id) {
         ...UserFields
       }
     }
@@ -363,6 +434,7 @@ export const AuditEventFields = graphql(`
     action
     targetType
     targetId
+    targetLabel
     changes
     sourceAddress
   }
@@ -423,6 +495,7 @@ export const UserNameQuery = graphql(`
 export type ClientData = ResultOf<typeof ClientFields>;
 export type UserData = ResultOf<typeof UserFields>;
 export type Role = UserData['roles'][number];
+export type UserStatus = UserData['status'];
 export type UserOrderBy = NonNullable<VariablesOf<typeof UsersQuery>['orderBy']>;
 export type SortDirection = NonNullable<VariablesOf<typeof UsersQuery>['direction']>;
 export type TicketData = ResultOf<typeof TicketFields>;
