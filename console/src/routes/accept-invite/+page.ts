@@ -1,0 +1,5 @@
+import { readLinkToken } from '$lib/account.js';
+import type { PageLoad } from './$types';
+
+/** The invitation's emailed link: whether it works is the server's to say, when the password is sent. */
+export const load: PageLoad = ({ url }) => ({ token: readLinkToken(url) });
