@@ -10,7 +10,7 @@ export const load: PageLoad = async ({ parent, url }) => {
   const params = readUserListParams(url);
   const { users } = await loadQuery(
     UsersQuery,
-    { skip: (params.page - 1) * USERS_PER_PAGE, limit: USERS_PER_PAGE, search: params.search || null, orderBy: params.orderBy, direction: params.direction },
+    { skip: (params.page - 1) * USERS_PER_PAGE, limit: USERS_PER_PAGE, search: params.search || null, orderBy: params.orderBy, direction: params.direction, status: params.status },
     url,
   );
   return { users, params };
