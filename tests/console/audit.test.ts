@@ -81,6 +81,12 @@ describe('the audit log, as an admin', () => {
     expect(await deleted.locator('.changes li').allTextContents()).toEqual(['name was Doomed Ltd']);
     await visible(deleted.getByText('(deleted)'));
     expect(await deleted.getByRole('cell').nth(4).getByRole('link').count()).toBe(0);
+    // Each target is named as it was then (a user's email, a client's name), then by type and id.
+    expect(await deleted.getByRole('cell').nth(4).textContent()).toMatch(/^Doomed Ltd\s*Client #\d+ \(deleted\)$/);
+    const target = update.getByRole('cell').nth(4);
+    expect(await target.getByRole('link').textContent()).toBe('lee@example.com');
+    expect(await target.textContent()).toBe(`lee@example.com User #${lee.id}`);
+    expect(await created.getByRole('cell').nth(4).getByRole('link').textContent()).toBe('Acme Corp');
 
     // Users made by the operator show as such.
     await visible(rows().filter({ hasText: 'operator (cli)' }).first());
@@ -148,7 +154,7 @@ describe('the audit log, as an admin', () => {
     await page().getByRole('link', { name: 'Remove the target filter' }).click();
     await page().waitForURL(/\/audit$/);
 
-    await rows().filter({ hasText: 'User updated' }).getByRole('link', { name: `User #${lee.id}` }).click();
+    await rows().filter({ hasText: 'User updated' }).getByRole('link', { name: 'lee@example.com' }).click();
     await page().waitForURL(new RegExp(`/users/${lee.id}$`));
     await visible(page().getByRole('heading', { name: 'Lee L.', level: 1 }));
   });

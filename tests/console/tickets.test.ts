@@ -1,5 +1,6 @@
 /// <reference lib="dom" />
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TICKET_DESCRIPTION_MAX_LENGTH } from '../../server/domain/tickets.js';
 import { login, makeAdmin, makeClient, makeUser } from '../support/factories.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { PHONE, expectLabelledInputs, expectNoHorizontalOverflow, openBrowser, screenshot, signIn, visible, type Browser } from './support/browser.js';
@@ -120,6 +121,53 @@ describe('Tickets as a USER', () => {
     await screenshot(page(), 'desktop-ticket-detail');
   });
 
+  it('edits its title and description on its page, with the server’s refusals beside the fields', async () => {
+    await page().getByRole('button', { name: 'Edit' }).click();
+    const form = await visible(page().getByRole('form', { name: 'Edit ticket' }));
+    expect(await form.getByLabel('Title').inputValue()).toBe('Coffee machine leaks');
+    expect(await form.getByLabel('Description').inputValue()).toBe('Since Monday.\nUnder the sink, too.');
+    await form.getByLabel('Title').fill('   ');
+    // The field's maxlength stops a person typing more; the server is asked anyway, as if it had not.
+    await form.getByLabel('Description').evaluate((el: HTMLTextAreaElement, text) => {
+      el.removeAttribute('maxlength');
+      el.value = text;
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+    }, 'x'.repeat(TICKET_DESCRIPTION_MAX_LENGTH + 1));
+    await form.getByRole('button', { name: 'Save' }).click();
+    await visible(page().locator('#ticket-title-error').getByText('Must not be empty.'));
+    await visible(page().locator('#ticket-description-error'));
+    expect(await form.getByLabel('Title').getAttribute('aria-invalid')).toBe('true');
+    expect(await form.getByLabel('Description').getAttribute('aria-describedby')).toContain('ticket-description-error');
+    await visible(page().getByRole('alert').filter({ hasText: 'Could not save the ticket' }));
+    await expectLabelledInputs(page());
+    await screenshot(page(), 'desktop-ticket-edit-errors');
+    // Nothing was changed.
+    expect((await api<{ ticket: { title: string } }>(tokens.admin, TICKET, { id: ids.coffee })).ticket.title).toBe('Coffee machine leaks');
+
+    await form.getByLabel('Title').fill('Coffee machine leaks again');
+    await form.getByLabel('Description').fill('Since Monday.\nNow under the fridge as well.');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await visible(page().getByRole('heading', { name: 'Coffee machine leaks again', level: 1 }));
+    await visible(page().getByRole('status').getByText(`Saved ticket #${ids.coffee} Coffee machine leaks again`));
+    await visible(page().getByText('Now under the fridge as well.'));
+    expect(await page().getByRole('form', { name: 'Edit ticket' }).count()).toBe(0);
+    const stored = await api<{ ticket: { title: string; description: string; status: string } }>(tokens.admin, 'query($id: ID!) { ticket(id: $id) { title description status } }', { id: ids.coffee });
+    expect(stored.ticket).toEqual({ title: 'Coffee machine leaks again', description: 'Since Monday.\nNow under the fridge as well.', status: 'OPEN' });
+
+    // Cancel leaves it as it was.
+    await page().getByRole('button', { name: 'Edit' }).click();
+    await page().getByRole('form', { name: 'Edit ticket' }).getByLabel('Title').fill('Not this');
+    await page().getByRole('button', { name: 'Cancel' }).click();
+    await visible(page().getByRole('heading', { name: 'Coffee machine leaks again', level: 1 }));
+    await page().setViewportSize(PHONE);
+    await page().getByRole('button', { name: 'Edit' }).click();
+    await visible(page().getByRole('form', { name: 'Edit ticket' }));
+    await expectNoHorizontalOverflow(page());
+    await screenshot(page(), 'phone-ticket-edit');
+    await page().getByRole('button', { name: 'Cancel' }).click();
+    await page().setViewportSize({ width: 1280, height: 800 });
+  });
+
   it('changes its status', async () => {
     const status = page().getByRole('group', { name: 'Status' });
     await status.getByLabel('In progress').check();
@@ -142,8 +190,8 @@ describe('Tickets as a USER', () => {
     await page().getByRole('button', { name: 'Delete' }).click();
     await dialog.getByRole('button', { name: 'Delete' }).click();
     await page().waitForURL(/\/tickets$/);
-    await visible(page().getByRole('status').getByText(`Deleted ticket #${ids.coffee} Coffee machine leaks`));
-    expect(await page().getByRole('link', { name: 'Coffee machine leaks' }).count()).toBe(0);
+    await visible(page().getByRole('status').getByText(`Deleted ticket #${ids.coffee} Coffee machine leaks again`));
+    expect(await page().getByRole('link', { name: 'Coffee machine leaks again' }).count()).toBe(0);
     expect((await server.gql(TICKET, { id: ids.coffee }, tokens.admin)).errors?.[0]?.extensions.code).toBe('NOT_FOUND');
   });
 });

@@ -26,21 +26,34 @@ export interface Browser {
   close(): Promise<void>;
 }
 
+export interface BrowserOptions {
+  userAgent?: string;
+  /**
+   * The address the browser knows the server by, when not its own (the public URL its emails link
+   * to): relative paths go there, and so do the emailed links, opened as they were sent.
+   */
+  origin?: string;
+}
+
 /**
  * Debian's Chromium, headless, on a fresh profile (never a downloaded browser): each is a device
  * of its own, with its own cookies. The page's console errors and uncaught exceptions are
  * collected: a test ends by asserting there were none.
  */
-export async function openBrowser(baseURL: string, viewport = DESKTOP, options: { userAgent?: string } = {}): Promise<Browser> {
+export async function openBrowser(baseURL: string, viewport = DESKTOP, options: BrowserOptions = {}): Promise<Browser> {
   const profile = mkdtempSync(join(tmpdir(), 'tracker-chromium-'));
+  const server = new URL(baseURL);
+  const origin = options.origin ? new URL(options.origin) : server;
+  // The server under another name: Chromium resolves the origin's host to the server's address and port.
+  const resolve = origin.host === server.host ? [] : [`--host-resolver-rules=MAP ${origin.hostname} ${server.hostname}:${server.port}`];
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    baseURL,
+    baseURL: origin.origin,
     viewport,
     // Another device, as the server sees it (the sessions' list names devices by their User-Agent).
     ...(options.userAgent ? { userAgent: options.userAgent } : {}),
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', ...resolve],
   });
   context.setDefaultTimeout(10_000);
   const consoleErrors: string[] = [];
