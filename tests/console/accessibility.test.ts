@@ -2,20 +2,26 @@
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_PASSWORD, login, makeAdmin, makeClient, makeUser } from '../support/factories.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import type { TestServer } from '../support/server.js';
 import { axeViolations } from './support/axe.js';
 import { DESKTOP, PHONE, openBrowser, screenshot, signIn, visible, type Browser } from './support/browser.js';
+import { linkIn, pathOf, startServerWithEmail, type ServerWithEmail } from './support/email.js';
 
 /**
  * Every page of the console, in each state a person meets it in, passes axe-core's WCAG 2.1 A and
  * AA rules at desktop and at phone width: as a visitor signing in, as an admin, and as a USER
  * (each also signed in on another device, so that Profile and a user's page list sessions).
+ * The pages an emailed link opens are checked with the links of real emails (the server's emails
+ * are sent, to a local SMTP server), with links that do not work, and in each of their states.
  * A screenshot of each state is left in test-results/screenshots/a11y-*.png.
  */
 
 const LOGIN = 'mutation($email: String!, $password: String!) { login(email: $email, password: $password) { token } }';
 const CREATE_TICKET = 'mutation($input: CreateTicketInput!) { createTicket(input: $input) { id } }';
 const UPDATE_TICKET = 'mutation($id: ID!, $input: UpdateTicketInput!) { updateTicket(id: $id, input: $input) { id } }';
+const INVITE = 'mutation($input: InviteUserInput!) { inviteUser(input: $input) { id } }';
+const SUSPEND = 'mutation($id: ID!) { suspendUser(id: $id) { id } }';
+const REQUEST_RESET = 'mutation($email: String!) { requestPasswordReset(email: $email) }';
 /** The server's default: this many failures for one email lock it out. */
 const FAILURES_PER_EMAIL = 10;
 const FIREFOX_ON_WINDOWS = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0';
@@ -31,8 +37,12 @@ interface View {
   only?: 'phone';
 }
 
+let running: ServerWithEmail;
 let server: TestServer;
 const ids: Record<string, string> = {};
+/** Emailed links, as paths of the console: an invitation, and password resets (one to look at, one per width to use). */
+const links: Record<string, string> = {};
+const BROKEN_TOKEN = 'x'.repeat(43);
 const accounts = { admin: 'ada@example.com', user: 'uma@example.com' };
 
 async function api(token: string, query: string, variables: Record<string, unknown>): Promise<Record<string, any>> {
@@ -42,7 +52,9 @@ async function api(token: string, query: string, variables: Record<string, unkno
 }
 
 beforeAll(async () => {
-  server = await startTestServer();
+  running = await startServerWithEmail();
+  server = running.server;
+  const { mail } = running;
   const admin = await makeAdmin(server, { name: 'Ada Admin', email: accounts.admin });
   const acme = await makeClient(server, 'Acme Corp');
   const globex = await makeClient(server, 'Globex');
@@ -58,14 +70,34 @@ beforeAll(async () => {
   ids.certificate = (await api(adminToken, CREATE_TICKET, { input: { clientId: String(globex.id), title: 'Renew the certificate' } })).createTicket.id;
   await api(adminToken, UPDATE_TICKET, { id: ids.printer, input: { status: 'IN_PROGRESS' } });
   await api(umaToken, UPDATE_TICKET, { id: ids.certificate, input: { status: 'DONE' } });
+
+  // A user of each status, and the links of real emails.
+  const invited = mail.count('ivan@example.com');
+  ids.ivan = (await api(adminToken, INVITE, { input: { name: 'Ivan Invited', email: 'ivan@example.com', clientIds: [ids.acme] } })).inviteUser.id;
+  links.invitation = pathOf(linkIn(await mail.next('ivan@example.com', invited), 'accept-invite'));
+  ids.sue = String((await makeUser(server, { name: 'Sue Suspended', email: 'sue@example.com' })).id);
+  await api(adminToken, SUSPEND, { id: ids.sue });
+  for (const who of ['rita', 'desktop', 'phone']) {
+    const email = `${who}@example.com`;
+    await makeUser(server, { name: `Rita ${who}`, email, notificationPreferences: { email: false, ui: false } });
+    const before = mail.count(email);
+    await server.gql(REQUEST_RESET, { email });
+    links[`reset-${who}`] = pathOf(linkIn(await mail.next(email, before), 'reset-password'));
+  }
 });
 
 afterAll(async () => {
-  await server?.close();
+  await running?.close();
 });
 
 const heading = (name: string | RegExp) => (page: Page) => page.getByRole('heading', { name, level: 1 });
 const openBell = (page: Page) => page.getByRole('button', { name: /^Notifications/ }).click();
+const widthOf = (page: Page): 'desktop' | 'phone' => ((page.viewportSize()?.width ?? DESKTOP.width) <= PHONE.width ? 'phone' : 'desktop');
+async function choosePassword(page: Page, password: string, submit: string) {
+  await page.getByLabel('New password').fill(password);
+  await page.getByLabel('Confirm password').fill(password);
+  await page.getByRole('button', { name: submit }).click();
+}
 const otherDevice = (page: Page, list: string) => page.getByRole('list', { name: list }).getByRole('listitem').filter({ hasText: 'Firefox on Windows' });
 
 const SIGN_IN: View[] = [
@@ -78,6 +110,57 @@ const SIGN_IN: View[] = [
       await page.getByLabel('Email').fill(accounts.admin);
       await page.getByLabel('Password').fill('not the password');
       await page.getByRole('button', { name: 'Sign in' }).click();
+    },
+  },
+  { name: 'forgot password', path: () => '/forgot-password', ready: heading('Forgot password?') },
+  {
+    name: 'forgot password, sent',
+    path: () => '/forgot-password',
+    ready: (page) => page.getByRole('status').filter({ hasText: 'If an account exists for that address, an email is on its way.' }),
+    then: async (page) => {
+      await page.getByLabel('Email').fill('nobody-here@example.com');
+      await page.getByRole('button', { name: 'Send reset link' }).click();
+    },
+  },
+  { name: 'accept invitation, a valid link', path: () => links.invitation!, ready: heading('Choose your password') },
+  {
+    name: 'accept invitation, password refused',
+    path: () => links.invitation!,
+    ready: (page) => page.locator('#new-password-error'),
+    then: (page) => choosePassword(page, 'short', 'Set password and sign in'),
+  },
+  {
+    name: 'accept invitation, a link that does not work',
+    path: () => `/accept-invite?token=${BROKEN_TOKEN}`,
+    ready: heading('Invitation link not valid'),
+    then: (page) => choosePassword(page, 'a long passphrase', 'Set password and sign in'),
+  },
+  { name: 'accept invitation, no token', path: () => '/accept-invite', ready: heading('Invitation link not valid') },
+  { name: 'reset password, a valid link', path: () => links['reset-rita']!, ready: heading('Choose a new password') },
+  {
+    name: 'reset password, confirmation differs',
+    path: () => links['reset-rita']!,
+    ready: (page) => page.locator('#confirm-password-error'),
+    then: async (page) => {
+      await page.getByLabel('New password').fill('a long passphrase');
+      await page.getByLabel('Confirm password').fill('a long passphrasE');
+      await page.getByRole('button', { name: 'Set new password' }).click();
+    },
+  },
+  {
+    name: 'reset password, a link that does not work',
+    path: () => `/reset-password?token=${BROKEN_TOKEN}`,
+    ready: heading('Reset link not valid'),
+    then: (page) => choosePassword(page, 'a long passphrase', 'Set new password'),
+  },
+  {
+    name: 'reset password, set',
+    // Each width uses a link of its own: a link works once.
+    path: () => '/sign-in',
+    ready: heading('Password changed'),
+    then: async (page) => {
+      await page.goto(links[`reset-${widthOf(page)}`]!);
+      await choosePassword(page, 'a brand new passphrase', 'Set new password');
     },
   },
 ];
@@ -105,6 +188,22 @@ const EVERYONE: View[] = [
     then: (page) => page.getByRole('button', { name: 'New ticket' }).click(),
   },
   { name: 'ticket', path: () => `/tickets/${ids.printer}`, ready: heading('Printer on fire') },
+  {
+    name: 'ticket, editing',
+    path: () => `/tickets/${ids.printer}`,
+    ready: (page) => page.getByRole('form', { name: 'Edit ticket' }),
+    then: (page) => page.getByRole('button', { name: 'Edit' }).click(),
+  },
+  {
+    name: 'ticket, edit refused',
+    path: () => `/tickets/${ids.printer}`,
+    ready: (page) => page.locator('#ticket-title-error'),
+    then: async (page) => {
+      await page.getByRole('button', { name: 'Edit' }).click();
+      await page.getByLabel('Title').fill('');
+      await page.getByRole('button', { name: 'Save' }).click();
+    },
+  },
   { name: 'clients', path: () => '/clients', ready: (page) => page.getByRole('link', { name: 'Acme Corp' }) },
   { name: 'client', path: () => `/clients/${ids.acme}`, ready: heading('Acme Corp') },
   { name: 'notifications open', path: () => '/tickets', ready: (page) => page.getByRole('region', { name: 'Notifications' }).getByRole('list', { name: 'Newest first' }), then: openBell },
@@ -119,7 +218,31 @@ const EVERYONE: View[] = [
 
 const ADMIN: View[] = [
   { name: 'users', path: () => '/users', ready: (page) => page.getByRole('link', { name: 'Uma User' }) },
+  { name: 'users, filtered by status', path: () => '/users?status=suspended', ready: (page) => page.getByRole('link', { name: 'Sue Suspended' }) },
   { name: 'user', path: () => `/users/${ids.uma}`, ready: heading('Uma User') },
+  { name: 'user, invited', path: () => `/users/${ids.ivan}`, ready: (page) => page.getByRole('region', { name: 'Invitation' }) },
+  { name: 'user, suspended', path: () => `/users/${ids.sue}`, ready: (page) => page.getByRole('region', { name: 'Suspension' }) },
+  {
+    name: 'user, suspending',
+    path: () => `/users/${ids.uma}`,
+    ready: (page) => page.getByRole('dialog', { name: 'Suspend Uma User?' }),
+    then: (page) => page.getByRole('button', { name: 'Suspend' }).click(),
+  },
+  {
+    name: 'user, suspending the last admin refused',
+    path: () => `/users/${ids.admin}`,
+    ready: (page) => page.getByRole('dialog', { name: 'Suspend Ada Admin?' }).getByRole('alert'),
+    then: async (page) => {
+      await page.getByRole('button', { name: 'Suspend' }).click();
+      await page.getByRole('dialog', { name: 'Suspend Ada Admin?' }).getByRole('button', { name: 'Suspend' }).click();
+    },
+  },
+  {
+    name: 'user, reactivating',
+    path: () => `/users/${ids.sue}`,
+    ready: (page) => page.getByRole('dialog', { name: 'Reactivate Sue Suspended?' }),
+    then: (page) => page.getByRole('button', { name: 'Reactivate' }).click(),
+  },
   { name: 'user edit', path: () => `/users/${ids.uma}`, ready: (page) => page.getByLabel('Name'), then: (page) => page.getByRole('button', { name: 'Edit' }).click() },
   {
     name: 'user delete dialog',
@@ -136,6 +259,13 @@ const ADMIN: View[] = [
   },
   { name: 'user locked out, no sessions', path: () => `/users/${ids.lee}`, ready: (page) => page.getByRole('region', { name: 'Sign-in lockout' }) },
   { name: 'create user', path: () => '/users/new', ready: heading('Create User') },
+  { name: 'invite user', path: () => '/users/invite', ready: heading('Invite User') },
+  {
+    name: 'invite user refused',
+    path: () => '/users/invite',
+    ready: (page) => page.locator('#user-name-error'),
+    then: (page) => page.getByRole('button', { name: 'Send invitation' }).click(),
+  },
   {
     name: 'create user refused',
     path: () => '/users/new',
