@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPostgresDatabase, onPostgres } from '../support/database.js';
+import { describe, expect, it } from 'vitest';
 import { runCli, runShell, type CliResult } from '../support/cli.js';
-import { spawnServer, tempDataDir, type SpawnedServer } from '../support/process.js';
+import { onPostgres } from '../support/database.js';
+import { spawnServer, tempDataDir } from '../support/process.js';
+import { useRunningServer } from '../support/running-server.js';
 
 /**
  * The operator CLI as README's "Operator CLI" section describes it (the commands, flags, --json
@@ -10,33 +11,15 @@ import { spawnServer, tempDataDir, type SpawnedServer } from '../support/process
  * On PostgreSQL it connects directly; on the embedded database a server holds the data directory,
  * so every command here also proves that the CLI works while the server runs, through it.
  */
-let env: Record<string, string>;
-let server: SpawnedServer;
-let api: string;
-let dropDatabase: (() => Promise<void>) | undefined;
-
-beforeAll(async () => {
-  env = { TRACKER_DATA_DIR: tempDataDir(), JWT_SECRET: 'cli-tests-'.repeat(4) };
-  if (onPostgres) {
-    const created = await createPostgresDatabase();
-    env.DATABASE_URL = created.url;
-    dropDatabase = created.drop;
-  }
-  server = spawnServer(env);
-  api = await server.ready();
-});
-
-afterAll(async () => {
-  await server?.stop();
-  await dropDatabase?.();
-});
+const running = useRunningServer('cli-tests');
+const { env } = running;
 
 const user = (...args: string[]) => runCli('user', args, { env });
 const client = (...args: string[]) => runCli('client', args, { env });
 const shell = (line: string) => runShell(line, env);
 
 async function login(email: string, password: string): Promise<{ token?: string; code?: string; roles?: string[] }> {
-  const res = await fetch(`${api}/graphql`, {
+  const res = await fetch(`${running.api}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ query: 'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token user { roles } } }', variables: { e: email, p: password } }),
@@ -323,7 +306,7 @@ describe.skipIf(onPostgres)('the embedded database and the server', () => {
   it('what the CLI writes the API reads at once, and the other way round', async () => {
     const made = json(await user('create', '--name', 'Shared', '--email', 'shared@example.com', '--password', 'password123', '--roles', 'admin', '--json'));
     const { token } = await login('shared@example.com', 'password123');
-    const res = await fetch(`${api}/graphql`, {
+    const res = await fetch(`${running.api}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify({ query: `mutation { updateUser(id: "${made.id}", input: { name: "Renamed by the API" }) { name } }` }),

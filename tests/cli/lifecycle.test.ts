@@ -1,28 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPostgresDatabase, onPostgres } from '../support/database.js';
+import { describe, expect, it } from 'vitest';
 import { runCli, type CliResult } from '../support/cli.js';
-import { spawnServer, tempDataDir, type SpawnedServer } from '../support/process.js';
+import { useRunningServer } from '../support/running-server.js';
 
 /** ./scripts/user invite, suspend, reactivate and list --status, against a running server; `status` in --json. */
-let env: Record<string, string>;
-let server: SpawnedServer;
-let api: string;
-let dropDatabase: (() => Promise<void>) | undefined;
-
-beforeAll(async () => {
-  env = { TRACKER_DATA_DIR: tempDataDir(), JWT_SECRET: 'cli-lifecycle-tests-'.repeat(3) };
-  if (onPostgres) {
-    const created = await createPostgresDatabase();
-    env.DATABASE_URL = created.url;
-    dropDatabase = created.drop;
-  }
-  server = spawnServer(env);
-  api = await server.ready();
-});
-afterAll(async () => {
-  await server?.stop();
-  await dropDatabase?.();
-});
+const running = useRunningServer('cli-lifecycle-tests');
+const { env } = running;
 
 const user = (...args: string[]) => runCli('user', args, { env });
 const json = (result: CliResult) => {
@@ -31,7 +13,7 @@ const json = (result: CliResult) => {
 };
 
 async function login(email: string, password: string): Promise<{ token?: string; message?: string }> {
-  const res = await fetch(`${api}/graphql`, {
+  const res = await fetch(`${running.api}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ query: 'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }', variables: { e: email, p: password } }),
@@ -60,7 +42,7 @@ describe('the lifecycle from the CLI', () => {
     const { token } = await login('leaving@example.com', 'a long passphrase');
     const suspended = json(await user('suspend', String(made.id), '--json'));
     expect(suspended.status).toBe('suspended');
-    const me = await fetch(`${api}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: '{"query":"{ me { id } }"}' });
+    const me = await fetch(`${running.api}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: '{"query":"{ me { id } }"}' });
     expect(((await me.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe('UNAUTHENTICATED');
     expect((await login('leaving@example.com', 'a long passphrase')).message).toBe('This account is suspended');
     expect(json(await user('get', String(made.id), '--json')).status).toBe('suspended');

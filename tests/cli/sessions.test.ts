@@ -1,33 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPostgresDatabase, onPostgres } from '../support/database.js';
+import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
-import { spawnServer, tempDataDir, type SpawnedServer } from '../support/process.js';
+import { useRunningServer } from '../support/running-server.js';
 
 /** ./scripts/user sessions, sign-out and unlock --address, against a running server. */
-let env: Record<string, string>;
-let server: SpawnedServer;
-let api: string;
-let dropDatabase: (() => Promise<void>) | undefined;
-
-beforeAll(async () => {
-  env = { TRACKER_DATA_DIR: tempDataDir(), JWT_SECRET: 'cli-sessions-tests-'.repeat(3) };
-  if (onPostgres) {
-    const created = await createPostgresDatabase();
-    env.DATABASE_URL = created.url;
-    dropDatabase = created.drop;
-  }
-  server = spawnServer(env);
-  api = await server.ready();
-});
-afterAll(async () => {
-  await server?.stop();
-  await dropDatabase?.();
-});
+const running = useRunningServer('cli-sessions-tests');
+const { env } = running;
 
 const user = (...args: string[]) => runCli('user', args, { env });
 
 async function gql(query: string, variables: Record<string, unknown>, token?: string, userAgent = 'a test') {
-  const res = await fetch(`${api}/graphql`, {
+  const res = await fetch(`${running.api}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'user-agent': userAgent, ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify({ query, variables }),

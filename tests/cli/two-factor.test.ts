@@ -1,32 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { totpCode } from '../../server/auth/totp.js';
-import { createPostgresDatabase, onPostgres } from '../support/database.js';
 import { runCli } from '../support/cli.js';
-import { spawnServer, tempDataDir, type SpawnedServer } from '../support/process.js';
+import { useRunningServer } from '../support/running-server.js';
 
 /** ./scripts/user reset-2fa, for the person who lost their phone; `get` shows two-factor, --json does not. */
-let env: Record<string, string>;
-let server: SpawnedServer;
-let api: string;
-let dropDatabase: (() => Promise<void>) | undefined;
-
-beforeAll(async () => {
-  env = { TRACKER_DATA_DIR: tempDataDir(), JWT_SECRET: 'cli-two-factor-tests-'.repeat(3) };
-  if (onPostgres) {
-    const created = await createPostgresDatabase();
-    env.DATABASE_URL = created.url;
-    dropDatabase = created.drop;
-  }
-  server = spawnServer(env);
-  api = await server.ready();
-});
-afterAll(async () => {
-  await server?.stop();
-  await dropDatabase?.();
-});
+const running = useRunningServer('cli-two-factor-tests');
+const { env } = running;
 
 async function gql(query: string, variables: Record<string, unknown> = {}, token?: string) {
-  const res = await fetch(`${api}/graphql`, {
+  const res = await fetch(`${running.api}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify({ query, variables }),
