@@ -1,6 +1,6 @@
 import { assertNever } from '../server/domain/access.js';
 import type { ErrorCode } from '../server/domain/errors.js';
-import type { ClientRecord, SessionRecord, UserPageRecord, UserRecord } from './records.js';
+import type { ApiTokenRecord, ClientRecord, SessionRecord, UserPageRecord, UserRecord } from './records.js';
 
 /** Where a command writes: the process's streams, or buffers in tests. */
 export interface Io {
@@ -114,10 +114,18 @@ export function userTable(page: UserPageRecord): string {
   return `${table(['ID', 'NAME', 'EMAIL', 'ROLES', 'CLIENTS', 'STATUS'], rows)}${shown} of ${page.total} (skip ${page.skip}, limit ${page.limit})\n`;
 }
 
+/** An ISO time as the tables show it: 2026-12-01 09:30:00Z. */
+const time = (iso: string) => iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+
 export function sessionTable(sessions: SessionRecord[]): string {
-  const time = (iso: string) => iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z');
   const rows = sessions.map((s) => [String(s.id), time(s.createdAt), time(s.lastSeenAt), time(s.expiresAt), s.address ?? '-', s.userAgent ?? '-']);
   return `${table(['ID', 'SIGNED IN', 'LAST SEEN', 'EXPIRES', 'ADDRESS', 'USER AGENT'], rows)}${sessions.length} open session${sessions.length === 1 ? '' : 's'}\n`;
+}
+
+export function apiTokenTable(tokens: ApiTokenRecord[], now = Date.now()): string {
+  const expiry = (t: ApiTokenRecord) => (t.expiresAt === null ? 'never' : Date.parse(t.expiresAt) <= now ? `expired ${time(t.expiresAt)}` : time(t.expiresAt));
+  const rows = tokens.map((t) => [String(t.id), String(t.userId), time(t.createdAt), expiry(t), t.lastUsedAt ? time(t.lastUsedAt) : 'never', t.name]);
+  return `${table(['ID', 'USER', 'CREATED', 'EXPIRES', 'LAST USED', 'NAME'], rows)}${tokens.length} API token${tokens.length === 1 ? '' : 's'}\n`;
 }
 
 export function clientTable(clients: ClientRecord[]): string {

@@ -2,6 +2,7 @@ import type { Page } from '../server/domain/page.js';
 import type { Role } from '../server/domain/roles.js';
 import type { UserStatus } from '../server/domain/user-status.js';
 import type { Wire } from '../server/operator/operations.js';
+import type { ApiTokenSummary } from '../server/services/api-token.service.js';
 import type { SessionSummary } from '../server/services/session.service.js';
 import type { ClientSummary, UserSummary } from '../server/services/user-read-model.js';
 
@@ -73,3 +74,6 @@ export interface SessionRecord {
 export function toSessionRecord(session: Wire<SessionSummary>): SessionRecord {
   return { id: session.id, createdAt: session.createdAt, lastSeenAt: session.lastSeenAt, expiresAt: session.expiresAt, userAgent: session.userAgent, address: session.address };
 }
+
+/** An API token as `./scripts/token list --json` prints it (never its secret). */
+export type ApiTokenRecord = Wire<ApiTokenSummary>;

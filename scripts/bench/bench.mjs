@@ -126,6 +126,7 @@ const Q = {
   me: `query { me { ${USER_FIELDS} } }`,
   login: `mutation($email: String!, $password: String!) { login(email: $email, password: $password) { token expiresAt user { ${USER_FIELDS} } } }`,
   create: `mutation($input: CreateUserInput!) { createUser(input: $input) { ${USER_FIELDS} } }`,
+  apiToken: 'mutation { createApiToken(input: { name: "bench" }) { token } }',
 };
 
 async function gql(url, query, variables, token) {
@@ -318,6 +319,11 @@ async function main() {
     add('user(id) (random id)', s, f);
   }
   if (wanted('me')) add('me', await load('me', { url, query: Q.me, variables: () => ({}), token, pid: server.pid }));
+  if (wanted('me-api-token')) {
+    // The same request signed with an API token (trk_…) instead of a sign-in's JWT.
+    const { createApiToken } = await gql(url, Q.apiToken, {}, token);
+    add('me, with an API token', await load('me, API token', { url, query: Q.me, variables: () => ({}), token: createApiToken.token, pid: server.pid }));
+  }
   if (wanted('search')) {
     add(`users(search:) selective, e.g. "${selectiveSearch()}"`, await load('search, selective', { url, query: Q.search, variables: () => ({ search: selectiveSearch() }), token, pid: server.pid }));
     add(`users(search:) common, e.g. "${commonSearch()}" (1/60 match)`, await load('search, common', { url, query: Q.search, variables: () => ({ search: commonSearch() }), token, pid: server.pid }));

@@ -7,9 +7,9 @@ import type { Role } from './roles.js';
  */
 export type Actor = UserActor | SystemActor | AnonymousActor;
 
-/** What a signed-in user presented: the session of a sign-in. */
+/** What a signed-in user presented: the session of a sign-in, or an API token (a script's). */
 export interface Credential {
-  readonly kind: 'session';
+  readonly kind: 'session' | 'api-token';
   readonly id: number;
 }
 

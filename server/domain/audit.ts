@@ -27,6 +27,8 @@ export const AUDIT_ACTIONS = [
   'two-factor.failure',
   'two-factor.recovery-code',
   'session.revoke',
+  'api-token.create',
+  'api-token.revoke',
   'address.unlock',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

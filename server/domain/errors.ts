@@ -34,6 +34,9 @@ export const MESSAGES = {
   sessionExpired: 'Your session has expired; sign in again',
   sessionRevoked: 'Your session is no longer valid; sign in again',
   invalidToken: 'The access token is not valid; sign in again',
+  apiTokenInvalid: 'This API token is not valid: it is unknown, revoked or expired, or its user is suspended',
+  apiTokenNotFound: 'The API token with this id does not exist in the system',
+  apiTokenUserNotActive: 'Only an active user can have API tokens',
   userNotFound: 'The user with this id does not exist in the system',
   clientNotFound: 'The client with this id does not exist in the system',
   ticketNotFound: 'The ticket with this id does not exist in the system',
@@ -69,7 +72,7 @@ function describeFields(fields: FieldErrors): string {
   return parts.length > 0 ? `${MESSAGES.invalidInput} (${parts.join('; ')})` : MESSAGES.invalidInput;
 }
 
-const NOT_FOUND_MESSAGES = { user: MESSAGES.userNotFound, client: MESSAGES.clientNotFound, ticket: MESSAGES.ticketNotFound, session: MESSAGES.sessionNotFound } as const;
+const NOT_FOUND_MESSAGES = { user: MESSAGES.userNotFound, client: MESSAGES.clientNotFound, ticket: MESSAGES.ticketNotFound, session: MESSAGES.sessionNotFound, apiToken: MESSAGES.apiTokenNotFound } as const;
 
 export const notFound = (what: keyof typeof NOT_FOUND_MESSAGES): DomainError => new DomainError('NOT_FOUND', NOT_FOUND_MESSAGES[what]);
 
@@ -79,6 +82,9 @@ export const roleRequired = (role: string, orSelf = false): DomainError =>
 
 /** FORBIDDEN for a client outside the caller's client access list. */
 export const clientNotOnList = (clientId: number): DomainError => new DomainError('FORBIDDEN', `Client ${clientId} is not on your client access list`);
+
+/** FORBIDDEN for a request made with an API token, for what needs a person signed in with their password. */
+export const needsSignIn = (what: string): DomainError => new DomainError('FORBIDDEN', `An API token cannot ${what}: sign in with your password to do it`);
 
 export function isDomainError(error: unknown): error is DomainError {
   return error instanceof DomainError;

@@ -28,6 +28,13 @@ export const PASSWORD_RESETS_PER_HOUR = 3;
 
 /** A session's lastSeenAt is written at most this often (by the first request that finds it older). */
 export const SESSION_LAST_SEEN_INTERVAL_MS = 60 * 1000;
+/** An API token's lastUsedAt is written at most this often. */
+export const API_TOKEN_LAST_USED_INTERVAL_MS = 60 * 1000;
+/** An API token's lifetime when one is given (expiresInDays): 1 day to 10 years. */
+export const API_TOKEN_MAX_DAYS = 3650;
+/** API tokens a user may hold at once (not revoked, not expired): a script's leak is one to revoke, not one of thousands. */
+export const API_TOKENS_PER_USER = 100;
+
 /** What is kept of a sign-in's User-Agent header, and of a network address. */
 export const USER_AGENT_MAX_LENGTH = 300;
 export const ADDRESS_MAX_LENGTH = 64;

@@ -1,3 +1,4 @@
+import { ApiTokenSchema } from './api-token.entity.js';
 import { AuditEventSchema } from './audit-event.entity.js';
 import { ClientSchema } from './client.entity.js';
 import { LoginFailureSchema } from './login-failure.entity.js';
@@ -13,4 +14,4 @@ import { UserClientSchema } from './user-client.entity.js';
 import { UserSchema } from './user.entity.js';
 
 /** Every entity the ORM knows, for its configuration. */
-export const ENTITIES = [UserSchema, UserClientSchema, ClientSchema, LoginFailureSchema, LoginLockoutSchema, TicketSchema, NotificationSchema, OutboxEmailSchema, AuditEventSchema, SessionSchema, UserLinkSchema, RecoveryCodeSchema, TwoFactorChallengeSchema];
+export const ENTITIES = [UserSchema, UserClientSchema, ClientSchema, LoginFailureSchema, LoginLockoutSchema, TicketSchema, NotificationSchema, OutboxEmailSchema, AuditEventSchema, SessionSchema, UserLinkSchema, RecoveryCodeSchema, TwoFactorChallengeSchema, ApiTokenSchema];

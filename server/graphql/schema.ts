@@ -4,6 +4,7 @@ import { DateTimeResolver } from 'graphql-scalars';
 import type { GraphQLSchema } from 'graphql';
 import { buildSchemaSync } from 'type-graphql';
 import { applyAccessDirectives } from './directives/access.directives.js';
+import { ApiTokenResolver } from './resolvers/api-token.resolver.js';
 import { AuditResolver } from './resolvers/audit.resolver.js';
 import { AuthResolver } from './resolvers/auth.resolver.js';
 import { ClientResolver } from './resolvers/client.resolver.js';
@@ -13,7 +14,7 @@ import { TwoFactorResolver } from './resolvers/two-factor.resolver.js';
 import { TicketResolver } from './resolvers/ticket.resolver.js';
 import { UserResolver } from './resolvers/user.resolver.js';
 
-export const RESOLVERS = [AuthResolver, UserResolver, ClientResolver, TicketResolver, NotificationResolver, AuditResolver, SessionResolver, TwoFactorResolver] as const;
+export const RESOLVERS = [AuthResolver, UserResolver, ClientResolver, TicketResolver, NotificationResolver, AuditResolver, SessionResolver, TwoFactorResolver, ApiTokenResolver] as const;
 
 /**
  * The executable schema: TypeGraphQL types and resolvers, with access enforced by the directives.

@@ -1,6 +1,7 @@
 import type { AuditEvent } from '../entities/audit-event.entity.js';
 import type { Client } from '../entities/client.entity.js';
 import type { Page } from '../domain/page.js';
+import type { ApiTokenSummary, CreateApiTokenData, NewApiToken } from '../services/api-token.service.js';
 import type { AuditQuery } from '../services/audit-log.js';
 import type { SessionSummary } from '../services/session.service.js';
 import type { ServiceContext } from '../services/context.js';
@@ -9,13 +10,13 @@ import type { ClientSummary, UserSummary } from '../services/user-read-model.js'
 import type { CreateUserData, InviteUserData, ListUsersQuery, UpdateUserData } from '../services/user.service.js';
 
 /**
- * The operator's operations: what ./scripts/user, ./scripts/client and ./scripts/audit can do,
+ * The operator's operations: what ./scripts/user, ./scripts/client, ./scripts/token and ./scripts/audit can do,
  * each one service call made as the system actor. The CLI runs them in its own process, or, when
  * the server holds the embedded database, the server runs them for it (control-server.ts): the
  * same code either way, and the same answer, since both give it in the form the control socket
  * speaks (`Wire`: JSON, so times are ISO strings).
  */
-export type OperatorServices = Pick<Services, 'users' | 'clients' | 'audit' | 'sessions' | 'twoFactor'>;
+export type OperatorServices = Pick<Services, 'users' | 'clients' | 'audit' | 'sessions' | 'twoFactor' | 'apiTokens'>;
 
 /** A value as JSON carries it: a Date becomes its ISO string. */
 export type Wire<T> = T extends Date ? string : T extends readonly (infer U)[] ? Wire<U>[] : T extends object ? { [K in keyof T]: Wire<T[K]> } : T;
@@ -62,6 +63,10 @@ export const OPERATIONS = {
   'users.list': async (s: S, ctx: C, p: { query: ListUsersQuery }): Promise<Wire<Page<UserSummary>>> => wire(await s.users.list(ctx, p.query)),
   'sessions.list': async (s: S, ctx: C, p: { userId: number }): Promise<Wire<SessionSummary>[]> => wire(await s.sessions.listOf(ctx, p.userId)),
   'sessions.revokeAll': (s: S, ctx: C, p: { userId: number }): Promise<number> => s.sessions.revokeAllOf(ctx, p.userId),
+  'apiTokens.create': async (s: S, ctx: C, p: { userId: number; input: CreateApiTokenData }): Promise<Wire<NewApiToken>> => wire(await s.apiTokens.createFor(ctx, p.userId, p.input)),
+  'apiTokens.list': async (s: S, ctx: C, p: { userId: number | null }): Promise<Wire<ApiTokenSummary>[]> =>
+    wire(p.userId === null ? await s.apiTokens.listAll(ctx) : await s.apiTokens.listOf(ctx, p.userId)),
+  'apiTokens.revoke': (s: S, ctx: C, p: { id: number }): Promise<boolean> => s.apiTokens.revoke(ctx, p.id),
   'clients.create': async (s: S, ctx: C, p: { name: string }): Promise<Wire<ClientSummary>> => wire(clientData(await s.clients.create(ctx, { name: p.name }))),
   'clients.update': async (s: S, ctx: C, p: { id: number; name: string }): Promise<Wire<ClientSummary>> =>
     wire(clientData(await s.clients.update(ctx, p.id, { name: p.name }))),

@@ -6,22 +6,28 @@ export interface ActorChanges {
   changed(userIds: readonly number[] | 'all'): void;
 }
 
-/** Told when credentials ended (sessions logged out, revoked, or ended by a password change). */
+/** Told when credentials ended (sessions logged out, revoked, or ended by a password change; API tokens revoked). */
 export interface CredentialChanges {
   /** After the change committed: the credentials that ended (`credentialKey`), or 'all'. */
   ended(keys: readonly string[] | 'all'): void;
 }
 
-/** How a credential is named in the directory and in the database's notifications: `s:<session id>`. */
-export const credentialKey = (kind: 'session', id: number | string): string => `s:${id}`;
+const KEY_PREFIXES = { session: 's', 'api-token': 't' } as const;
+type CredentialKind = keyof typeof KEY_PREFIXES;
+
+/** How a credential is named in the directory and in the database's notifications: `s:<session id>`, `t:<API token id>`. */
+export const credentialKey = (kind: CredentialKind, id: number | string): string => `${KEY_PREFIXES[kind]}:${id}`;
 
 /** What authenticating a request needs to know about the credential it carries, and its user. */
 export interface SignedIn {
   /** The user as the database had them when read, with the credential they act through. */
   readonly actor: UserActor;
-  readonly expiresAt: Date;
-  /** When this credential was last recorded as used (written at most once a minute). */
-  lastSeenAt: Date;
+  /** Null: it never expires (an API token made without an expiry). */
+  readonly expiresAt: Date | null;
+  /** When this credential was last recorded as used (written at most once a minute); null: never yet. */
+  lastSeenAt: Date | null;
+  /** What the database keeps of an API token's secret: a request must present the secret that matches it. */
+  readonly secretHash?: string;
 }
 
 export interface ActorDirectoryOptions {
@@ -36,14 +42,14 @@ export interface ActorDirectoryOptions {
 }
 
 /**
- * The signed-in users that requests act as, by the credential they present (a session), kept in
+ * The signed-in users that requests act as, by the credential they present (a session or an API token), kept in
  * memory so that authenticating a request costs no statement, yet current: a change to a user's
  * roles, email, existence or client access list, or the end of a credential, empties the entries
  * concerned
  * - at once on the instance that made the change (the services call `changed` / `ended` after
  *   committing);
  * - on every other instance when the database's notification arrives (`notified`, fed by
- *   `LISTEN tracker_actors`; the triggers of Migration20261126120000 and Migration20261201090000
+ *   `LISTEN tracker_actors`; the triggers of Migration20261126120000, Migration20261201090000 and Migration20261201120000
  *   send it at commit, whoever wrote: another instance, the operator's CLI, psql).
  *
  * Nothing is served from memory unless notifications are being received (`resume`): while the
@@ -109,16 +115,17 @@ export class ActorDirectory implements ActorChanges, CredentialChanges {
   }
 
   /**
-   * A `tracker_actors` notification's payload: comma-separated user ids, `s:` and comma-separated
-   * session ids, or `*` / `s:*` for all of them.
+   * A `tracker_actors` notification's payload: comma-separated user ids; `s:` and comma-separated
+   * session ids; `t:` and comma-separated API token ids; or `*`, `s:*`, `t:*` for all of them.
    */
   notified(payload: string): void {
-    if (payload === '*' || payload === 's:*') return this.changed('all');
-    const sessions = payload.startsWith('s:');
-    const ids = (sessions ? payload.slice(2) : payload).split(',').map(Number);
+    const kind = payload.startsWith('s:') ? 'session' : payload.startsWith('t:') ? 'api-token' : null;
+    const list = kind ? payload.slice(2) : payload;
+    if (list === '*') return this.changed('all');
+    const ids = list.split(',').map(Number);
     // A payload we cannot read is treated as "everything changed": never keep what may be stale.
     if (!ids.every(Number.isSafeInteger)) return this.changed('all');
-    if (sessions) this.ended(ids.map((id) => credentialKey('session', id)));
+    if (kind) this.ended(ids.map((id) => credentialKey(kind, id)));
     else this.changed(ids);
   }
 

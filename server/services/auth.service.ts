@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { looksLikeApiToken } from '../auth/api-tokens.js';
 import { hashLinkToken } from '../auth/link-tokens.js';
 import { userActor, type UserActor } from '../domain/actor.js';
 import { LockMode } from '@mikro-orm/core';
@@ -14,6 +15,7 @@ import { TwoFactorChallenge } from '../entities/two-factor-challenge.entity.js';
 import { User } from '../entities/user.entity.js';
 import { passwordResetEmail } from './account-emails.js';
 import type { AccountLinks } from './account-links.js';
+import type { ApiTokenService } from './api-token.service.js';
 import { credentialKey, type ActorDirectory, type SignedIn } from './actor-directory.js';
 import type { AuditLog } from './audit-log.js';
 import type { ServiceContext } from './context.js';
@@ -58,6 +60,7 @@ export class AuthService {
     private readonly users: UserSummaryReader,
     private readonly links: AccountLinks,
     private readonly emails: Mailing & { background(ctx: ServiceContext, work: () => Promise<void>): void },
+    private readonly apiTokens: ApiTokenService,
     private readonly events: SignInEvents = NO_EVENTS,
   ) {}
 
@@ -263,14 +266,16 @@ export class AuthService {
    * now (never trusted from the token): read in one statement with the token's session, or from the
    * ActorDirectory, which the database keeps current. UNAUTHENTICATED when the token is invalid or
    * expired, or its session has ended (logout, revocation, a password change, the user deleted).
+   * A `trk_` token is an API token (ApiTokenService.authenticate).
    */
   async authenticate(token: string): Promise<UserActor> {
+    if (looksLikeApiToken(token)) return this.apiTokens.authenticate(token);
     const claims = this.signer().verify(token);
     const entry = await this.actors.lookup(credentialKey('session', claims.sessionId), () => loadSession(this.root.fork(), claims.sessionId));
     if (!entry || entry.actor.id !== claims.userId) throw new DomainError('UNAUTHENTICATED', MESSAGES.sessionRevoked);
     const now = Date.now();
-    if (entry.expiresAt.getTime() <= now) throw new DomainError('UNAUTHENTICATED', MESSAGES.sessionExpired);
-    if (now - entry.lastSeenAt.getTime() >= SESSION_LAST_SEEN_INTERVAL_MS) {
+    if (entry.expiresAt !== null && entry.expiresAt.getTime() <= now) throw new DomainError('UNAUTHENTICATED', MESSAGES.sessionExpired);
+    if (!entry.lastSeenAt || now - entry.lastSeenAt.getTime() >= SESSION_LAST_SEEN_INTERVAL_MS) {
       // Recorded at most once a minute, off the request's path: a failure here costs nothing but the record.
       entry.lastSeenAt = new Date(now);
       this.sessions.touch(this.root.fork(), claims.sessionId).catch(() => undefined);

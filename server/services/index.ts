@@ -7,6 +7,7 @@ import type { Actor } from '../domain/actor.js';
 import type { Logger } from '../logger.js';
 import { ActorDirectory } from './actor-directory.js';
 import { AccountLinks } from './account-links.js';
+import { ApiTokenService } from './api-token.service.js';
 import { AuditLog } from './audit-log.js';
 import { AuthService, type SignInEvents } from './auth.service.js';
 import { ClientService } from './client.service.js';
@@ -29,6 +30,7 @@ export interface Services {
   readonly audit: AuditLog;
   readonly sessions: SessionService;
   readonly twoFactor: TwoFactorService;
+  readonly apiTokens: ApiTokenService;
   /** The users that requests act as, kept in memory while the database's notifications arrive. */
   readonly actors: ActorDirectory;
   /** A fresh unit of work for one request or command, acting as `actor`. */
@@ -87,10 +89,11 @@ export function createServices(database: Database, options: ServicesOptions): Se
       else setImmediate(run);
     },
   };
-  const auth = new AuthService(database.orm.em, passwords, tokens, throttle, audit, actors, sessions, userReads, links, mailing, options.signInEvents);
+  const apiTokens = new ApiTokenService(database.orm.em, audit, actors);
+  const auth = new AuthService(database.orm.em, passwords, tokens, throttle, audit, actors, sessions, userReads, links, mailing, apiTokens, options.signInEvents);
   const twoFactor = new TwoFactorService(options.twoFactorKey && new SecretBox(options.twoFactorKey), auth, audit, actors, userReads);
   const services: Services = {
-    users: new UserService(passwords, throttle, audit, actors, userReads, auth, sessions, links, mailing),
+    users: new UserService(passwords, throttle, audit, actors, userReads, auth, sessions, apiTokens, links, mailing),
     clients: new ClientService(audit, actors),
     auth,
     tickets: new TicketService(notifications, audit, userReads),
@@ -98,6 +101,7 @@ export function createServices(database: Database, options: ServicesOptions): Se
     audit,
     sessions,
     twoFactor,
+    apiTokens,
     actors,
     context: (actor, extras) => serviceContext(database.orm.em.fork(), actor, extras),
   };

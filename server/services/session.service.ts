@@ -104,7 +104,8 @@ export class SessionService {
   /** Logout: ends the session the request was signed in with, if there is one. */
   async endCurrent(ctx: ServiceContext): Promise<boolean> {
     const credential = ctx.actor.kind === 'user' ? ctx.actor.credential : undefined;
-    if (!credential) return false;
+    // An API token is no session: logging out with one ends nothing (revokeApiToken does that).
+    if (credential?.kind !== 'session') return false;
     const ended = await inTransaction(ctx.em, async (em) => {
       const count = await em.nativeUpdate(Session, { id: String(credential.id), endedAt: null }, { endedAt: new Date() });
       if (count > 0 && ctx.actor.kind === 'user') await this.audit.record(em, ctx, { action: 'logout', targetType: 'user', targetId: ctx.actor.id, targetLabel: ctx.actor.email });
@@ -135,7 +136,8 @@ export class SessionService {
 
   private async openSessions(ctx: ServiceContext, userId: number): Promise<SessionSummary[]> {
     const rows = await ctx.em.find(Session, { user: userId, endedAt: null, expiresAt: { $gt: new Date() } }, { orderBy: { createdAt: 'desc', id: 'desc' } });
-    const current = ctx.actor.kind === 'user' ? ctx.actor.credential?.id : undefined;
+    const credential = ctx.actor.kind === 'user' ? ctx.actor.credential : undefined;
+    const current = credential?.kind === 'session' ? credential.id : undefined;
     return rows.map((row) => ({
       id: Number(row.id),
       userId,

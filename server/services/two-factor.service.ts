@@ -14,6 +14,7 @@ import type { ServiceContext } from './context.js';
 import { requireAdmin, requireUser } from './guards.js';
 import { inTransaction } from './persistence.js';
 import type { UserSummary, UserSummaryReader } from './user-read-model.js';
+import { refuseApiToken } from './api-token.service.js';
 
 export interface TotpEnrollment {
   secret: string;
@@ -41,6 +42,7 @@ export class TwoFactorService {
   /** A new secret to enrol (it replaces one not yet confirmed): the secret as text and the otpauth URL of its QR code. */
   async startEnrollment(ctx: ServiceContext): Promise<TotpEnrollment> {
     const me = requireUser(ctx.actor);
+    refuseApiToken(ctx, 'change two-factor settings');
     const box = this.sealer();
     const secret = newTotpSecret(me.email);
     await ctx.em.fork().nativeUpdate(User, me.id, { totpPendingSecret: box.seal(secret.base32) });
@@ -54,6 +56,7 @@ export class TwoFactorService {
    */
   async confirmEnrollment(ctx: ServiceContext, code: string): Promise<string[]> {
     const me = requireUser(ctx.actor);
+    refuseApiToken(ctx, 'change two-factor settings');
     const box = this.sealer();
     const codes = await inTransaction(ctx.em, async (em) => {
       const user = await em.findOneOrFail(User, me.id, { populate: ['totpPendingSecret'], lockMode: LockMode.PESSIMISTIC_WRITE });
@@ -81,6 +84,7 @@ export class TwoFactorService {
   /** Turns one's own two-factor off, with the password (a wrong one counts as a failed sign-in): BAD_USER_INPUT naming `password`. */
   async disable(ctx: ServiceContext, password: string): Promise<boolean> {
     const me = requireUser(ctx.actor);
+    refuseApiToken(ctx, 'change two-factor settings');
     const stored = await ctx.em.findOne(User, me.id, { populate: ['passwordHash'] });
     if (!stored) throw notFound('user');
     if (!(await this.auth.checkOwnPassword(ctx, stored, String(password)))) throw new ValidationError({ password: 'is incorrect' });
@@ -100,6 +104,7 @@ export class TwoFactorService {
   /** ADMIN, or the operator: turns a user's two-factor off (they lost their device). */
   async reset(ctx: ServiceContext, rawId: string | number): Promise<UserSummary> {
     requireAdmin(ctx.actor);
+    refuseApiToken(ctx, 'change two-factor settings');
     const id = requireId(rawId, 'userId');
     await inTransaction(ctx.em, async (em) => {
       const user = await em.findOne(User, id, { fields: ['email', 'totpEnabledAt'] });

@@ -25,7 +25,7 @@ import {
 import type { PasswordHasher } from '../auth/passwords.js';
 import { Client } from '../entities/client.entity.js';
 import { User } from '../entities/user.entity.js';
-import type { ActorChanges } from './actor-directory.js';
+import type { ActorChanges, CredentialChanges } from './actor-directory.js';
 import type { AuditLog } from './audit-log.js';
 import type { AuthService } from './auth.service.js';
 import type { ServiceContext } from './context.js';
@@ -36,6 +36,7 @@ import { invitationEmail } from './account-emails.js';
 import { queueEmails, type Mailing } from './outbox.js';
 import { inTransaction, type ConstraintVerdicts } from './persistence.js';
 import type { SessionService } from './session.service.js';
+import { refuseApiToken, type ApiTokenService } from './api-token.service.js';
 import { findUserPage, type UserListing, type UserSummary, type UserSummaryReader } from './user-read-model.js';
 
 const WRITE_VERDICTS: ConstraintVerdicts = {
@@ -106,10 +107,11 @@ export class UserService {
     private readonly throttle: LoginThrottle,
     private readonly audit: AuditLog,
     /** Told after a change to who a user is when signed in (roles, email, password, access list). */
-    private readonly actors: ActorChanges,
+    private readonly actors: ActorChanges & CredentialChanges,
     private readonly summaries: UserSummaryReader,
     private readonly auth: AuthService,
     private readonly sessions: SessionService,
+    private readonly apiTokens: ApiTokenService,
     private readonly links: AccountLinks,
     private readonly emails: Mailing,
   ) {}
@@ -211,28 +213,38 @@ export class UserService {
 
   /**
    * SUSPENDED: the user keeps their data, access list and history, but cannot sign in, is signed
-   * out everywhere at once, and hears of nothing. The last active admin cannot be suspended.
+   * out everywhere at once, loses every API token, and hears of nothing. The last active admin
+   * cannot be suspended.
    */
   async suspend(ctx: ServiceContext, rawId: string | number): Promise<UserSummary> {
     requireAdmin(ctx.actor);
     const id = requireId(rawId);
-    await inTransaction(ctx.em, async (em) => {
+    const revoked = await inTransaction(ctx.em, async (em) => {
       await assertAnotherAdmin(em, id);
       const user = await em.findOne(User, id, { lockMode: LockMode.PESSIMISTIC_WRITE });
       if (!user) throw notFound('user');
-      if (user.status === 'suspended') return;
+      if (user.status === 'suspended') return [];
       const from = user.status;
       user.status = 'suspended';
       user.updatedAt = new Date();
       await em.flush();
       const ended = await this.sessions.endAll(em, id);
-      await this.audit.record(em, ctx, { action: 'user.suspend', targetType: 'user', targetId: id, targetLabel: user.email, changes: { status: { from, to: 'suspended' }, sessions: `${ended.length} ended` } });
+      const tokens = await this.apiTokens.revokeAllOf(em, id);
+      await this.audit.record(em, ctx, {
+        action: 'user.suspend',
+        targetType: 'user',
+        targetId: id,
+        targetLabel: user.email,
+        changes: { status: { from, to: 'suspended' }, sessions: `${ended.length} ended`, apiTokens: `${tokens.length} revoked` },
+      });
+      return tokens;
     });
     this.actors.changed([id]);
+    this.actors.ended(revoked);
     return this.read(ctx.em, id);
   }
 
-  /** Back from SUSPENDED: ACTIVE, or INVITED if they never chose a password. Sessions and tokens ended by the suspension stay ended. */
+  /** Back from SUSPENDED: ACTIVE, or INVITED if they never chose a password (resendInvitation sends them a link). Sessions and tokens ended by the suspension stay ended. */
   async reactivate(ctx: ServiceContext, rawId: string | number): Promise<UserSummary> {
     requireAdmin(ctx.actor);
     const id = requireId(rawId);
@@ -306,6 +318,7 @@ export class UserService {
     const clientIds = data.clientIds == null ? undefined : problems.take('clientIds', checkIds(data.clientIds));
     if (clientIds) await this.checkClientsExist(ctx.em, clientIds, problems);
     problems.throwIfAny();
+    if (data.password != null) refuseApiToken(ctx, 'change a password');
 
     const passwordHash = profile.password === undefined ? undefined : await this.passwords.hash(profile.password);
     await inTransaction(ctx.em, async (em) => {
@@ -334,6 +347,8 @@ export class UserService {
   /** Self-service for any signed-in user: name, notification preferences, password. */
   async updateMe(ctx: ServiceContext, data: UpdateMeData): Promise<UserSummary> {
     const me = requireUser(ctx.actor);
+    // Before the current password is looked at: a token's holder may not even guess it.
+    if (data.password != null) refuseApiToken(ctx, 'change a password');
     const problems = new FieldProblems();
     const profile = checkProfile(data, problems);
     if (data.password != null) {

@@ -127,6 +127,28 @@ describe('ActorDirectory (the cache of signed-in users, by credential)', () => {
     expect(directory.size).toBe(0);
   });
 
+  it('tells an API token (t:) from a session (s:) of the same id, and forgets both with their user', async () => {
+    const db = fakeDatabase();
+    db.user(1, ['user']);
+    db.session(10, 1);
+    const directory = new ActorDirectory();
+    directory.resume();
+    const token = credentialKey('api-token', 10);
+    await directory.lookup(key(10), db.load(10));
+    await directory.lookup(token, db.load(10));
+    expect(directory.size).toBe(2);
+    directory.notified('t:10');
+    expect(directory.size).toBe(1);
+    expect(await directory.lookup(key(10), db.load(10))).toBeDefined();
+    expect(db.reads).toBe(2); // the session was still held
+    await directory.lookup(token, db.load(10));
+    directory.notified('1');
+    expect(directory.size).toBe(0);
+    await directory.lookup(token, db.load(10));
+    directory.notified('t:*');
+    expect(directory.size).toBe(0);
+  });
+
   it('treats a payload it cannot read as "everything changed"', async () => {
     const db = fakeDatabase();
     db.user(1, ['user']);

@@ -298,6 +298,6 @@ describe('the audit log', () => {
     const user = await makeUser(server);
     await server.gql('mutation($id: ID!) { suspendUser(id: $id) { id } }', { id: String(user.id) }, adminToken);
     const suspended = await server.gql('query($id: ID) { auditLog(targetType: "user", targetId: $id, action: "user.suspend") { items { targetLabel changes } } }', { id: String(user.id) }, adminToken);
-    expect(suspended.data!.auditLog.items).toEqual([{ targetLabel: user.email, changes: { status: { from: 'active', to: 'suspended' }, sessions: '0 ended' } }]);
+    expect(suspended.data!.auditLog.items).toEqual([{ targetLabel: user.email, changes: { status: { from: 'active', to: 'suspended' }, sessions: '0 ended', apiTokens: '0 revoked' } }]);
   });
 });

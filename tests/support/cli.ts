@@ -12,7 +12,7 @@ export interface CliResult {
 }
 
 /** Runs ./scripts/user, ./scripts/client or ./scripts/audit as an operator would, from the repository root. */
-export function runCli(group: 'user' | 'client' | 'audit', args: string[], options: { env: Record<string, string | undefined>; input?: string }): Promise<CliResult> {
+export function runCli(group: 'user' | 'client' | 'token' | 'audit', args: string[], options: { env: Record<string, string | undefined>; input?: string }): Promise<CliResult> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
     const child = spawn(join(ROOT_DIR, 'scripts', group), args, { cwd: ROOT_DIR, env: cleanEnv({ BCRYPT_ROUNDS: '4', ...options.env }), stdio: ['pipe', 'pipe', 'pipe'] });

@@ -36,6 +36,8 @@ const ACTION_LABELS: Record<AuditAction, string> = {
   'two-factor.failure': 'Wrong two-factor code',
   'two-factor.recovery-code': 'Recovery code used',
   'session.revoke': 'Sessions ended',
+  'api-token.create': 'API token created',
+  'api-token.revoke': 'API token revoked',
   'address.unlock': 'Address unlocked',
 };
 
