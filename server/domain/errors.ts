@@ -43,7 +43,7 @@ export const MESSAGES = {
   sessionNotFound: 'The session with this id does not exist in the system',
   emailTaken: 'A user with this email already exists',
   clientNameTaken: 'A client with this name already exists',
-  lastAdmin: 'This change would leave the system without an admin: at least one user must keep the ADMIN role',
+  lastAdmin: 'This change would leave the system without an admin: at least one active user must keep the ADMIN role',
   invalidInput: 'The input is not valid',
   databaseUnavailable: 'The database is unavailable; try again shortly',
   internal: 'Internal server error',

@@ -56,6 +56,12 @@ export class AccountLinks {
     await this.supersede(em, opened.user.id, opened.link.purpose);
   }
 
+  /** Inside the caller's transaction: every unused link of the user stops working (their suspension). Returns how many did. */
+  async endAll(em: EntityManager, userId: number): Promise<number> {
+    const now = new Date();
+    return em.nativeUpdate(UserLink, { user: userId, usedAt: null, expiresAt: { $gt: now } }, { expiresAt: now });
+  }
+
   /** The user's unused links of this purpose stop working (their rows stay: they count towards the hourly limit). */
   private async supersede(em: EntityManager, userId: number, purpose: LinkPurpose): Promise<void> {
     const now = new Date();

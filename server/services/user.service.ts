@@ -213,7 +213,7 @@ export class UserService {
 
   /**
    * SUSPENDED: the user keeps their data, access list and history, but cannot sign in, is signed
-   * out everywhere at once, loses every API token, and hears of nothing. The last active admin
+   * out everywhere at once, loses every API token and emailed link, and hears of nothing. The last active admin
    * cannot be suspended.
    */
   async suspend(ctx: ServiceContext, rawId: string | number): Promise<UserSummary> {
@@ -230,12 +230,14 @@ export class UserService {
       await em.flush();
       const ended = await this.sessions.endAll(em, id);
       const tokens = await this.apiTokens.revokeAllOf(em, id);
+      // An invitation or reset link sent before must not outlive the suspension (reactivating restores none).
+      const links = await this.links.endAll(em, id);
       await this.audit.record(em, ctx, {
         action: 'user.suspend',
         targetType: 'user',
         targetId: id,
         targetLabel: user.email,
-        changes: { status: { from, to: 'suspended' }, sessions: `${ended.length} ended`, apiTokens: `${tokens.length} revoked` },
+        changes: { status: { from, to: 'suspended' }, sessions: `${ended.length} ended`, apiTokens: `${tokens.length} revoked`, ...(links > 0 ? { links: `${links} ended` } : {}) },
       });
       return tokens;
     });
@@ -244,7 +246,7 @@ export class UserService {
     return this.read(ctx.em, id);
   }
 
-  /** Back from SUSPENDED: ACTIVE, or INVITED if they never chose a password (resendInvitation sends them a link). Sessions and tokens ended by the suspension stay ended. */
+  /** Back from SUSPENDED: ACTIVE, or INVITED if they never chose a password (resendInvitation sends them a link). Sessions, tokens and links ended by the suspension stay ended. */
   async reactivate(ctx: ServiceContext, rawId: string | number): Promise<UserSummary> {
     requireAdmin(ctx.actor);
     const id = requireId(rawId);

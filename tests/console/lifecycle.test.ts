@@ -357,7 +357,7 @@ describe('suspension', () => {
     const dialog = await visible(page().getByRole('dialog', { name: 'Suspend Ada Admin?' }));
     await visible(dialog.getByText('This is your own account: you will be signed out too.'));
     await dialog.getByRole('button', { name: 'Suspend' }).click();
-    await visible(dialog.getByRole('alert').getByText('This change would leave the system without an admin: at least one user must keep the ADMIN role'));
+    await visible(dialog.getByRole('alert').getByText('This change would leave the system without an admin: at least one active user must keep the ADMIN role'));
     await screenshot(page(), 'desktop-user-suspend-last-admin');
     await page().keyboard.press('Escape');
     await dialog.waitFor({ state: 'hidden' });

@@ -231,6 +231,27 @@ describe('suspension', () => {
     expect(code(await server.gql(LOGIN, { e: user.email, p: DEFAULT_PASSWORD }))).toBe('OK');
   });
 
+  it('ends the links already sent: an invitation or a reset from before does not work after reactivation', async () => {
+    const invited = await invite('invited-then-suspended@example.com');
+    await server.gql('mutation($id: ID!) { suspendUser(id: $id) { id } }', { id: invited.user.id }, adminToken);
+    const back = await server.gql('mutation($id: ID!) { reactivateUser(id: $id) { status } }', { id: invited.user.id }, adminToken);
+    expect(back.data!.reactivateUser.status).toBe('INVITED');
+    const stale = await server.gql(ACCEPT, { t: invited.token, p: 'a good passphrase' });
+    expect(stale.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { token: 'This link is invalid or has expired' } });
+    // A new invitation works.
+    await server.gql('mutation($u: ID!) { resendInvitation(userId: $u) }', { u: invited.user.id }, adminToken);
+    const fresh = await nextEmailFor('invited-then-suspended@example.com', 'accept-invite');
+    expect(code(await server.gql(ACCEPT, { t: fresh.token, p: 'a good passphrase' }))).toBe('OK');
+
+    const user = await makeUser(server);
+    await server.gql(REQUEST_RESET, { e: user.email });
+    const reset = await nextEmailFor(user.email, 'reset-password');
+    await server.gql('mutation($id: ID!) { suspendUser(id: $id) { id } }', { id: String(user.id) }, adminToken);
+    await server.gql('mutation($id: ID!) { reactivateUser(id: $id) { status } }', { id: String(user.id) }, adminToken);
+    expect(code(await server.gql(RESET, { t: reset.token, p: 'a fresh passphrase' }))).toBe('BAD_USER_INPUT');
+    expect(code(await server.gql(LOGIN, { e: user.email, p: DEFAULT_PASSWORD }))).toBe('OK');
+  });
+
   it('keeps the data and the access list, and notifies the suspended user of nothing', async () => {
     const client = await makeClient(server);
     const user = await makeUser(server, { clientIds: [client.id], notificationPreferences: { email: true, ui: true } });
