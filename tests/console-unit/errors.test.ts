@@ -70,3 +70,10 @@ describe('isSessionProblem', () => {
     expect(isSessionProblem({ message: '', code: 'FORBIDDEN', fields: {} })).toBe(false);
   });
 });
+
+describe('toProblem: the second step of sign-in', () => {
+  it('keeps TWO_FACTOR_REQUIRED’s challenge, for verifyTwoFactor', () => {
+    const problem = toProblem(combined([{ message: 'Enter the code of your authenticator app, or a recovery code', extensions: { code: 'TWO_FACTOR_REQUIRED', challenge: 'c'.repeat(43) } }]));
+    expect(problem).toEqual({ code: 'TWO_FACTOR_REQUIRED', message: 'Enter the code of your authenticator app, or a recovery code', fields: {}, challenge: 'c'.repeat(43) });
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { safeNext, signInHref } from '../../console/src/lib/next.js';
+import { safeNext, signInHref, twoFactorSetupHref } from '../../console/src/lib/next.js';
 
 /**
  * Where the sign-in page sends you after signing in (console/src/lib/next.ts): only to a path of
@@ -117,5 +117,19 @@ describe('signInHref', () => {
     expect(signInHref(new URL(`${CONSOLE}/`), false)).toBe('/sign-in');
     expect(signInHref(new URL(`${CONSOLE}/sign-in?next=%2Fusers`), true)).toBe('/sign-in?ended=1');
     expect(signInHref(null, false)).toBe('/sign-in');
+  });
+});
+
+describe('twoFactorSetupHref', () => {
+  const at = (path: string) => new URL(path, 'https://console.invalid');
+
+  it('is Profile’s set-up, with the refused page (and its query) as next', () => {
+    expect(twoFactorSetupHref(at('/users?status=invited'))).toBe('/profile?setup=two-factor&next=%2Fusers%3Fstatus%3Dinvited');
+    expect(safeNext(new URL(twoFactorSetupHref(at('/clients/3')), 'https://console.invalid').searchParams.get('next'))).toBe('/clients/3');
+  });
+
+  it('has no next for the home page or Profile itself', () => {
+    expect(twoFactorSetupHref(at('/'))).toBe('/profile?setup=two-factor');
+    expect(twoFactorSetupHref(at('/profile'))).toBe('/profile?setup=two-factor');
   });
 });

@@ -24,6 +24,8 @@ export interface Problem {
   code: string;
   /** Field name → what is wrong with it, ready to show beside the field. */
   fields: Record<string, string>;
+  /** TWO_FACTOR_REQUIRED's `extensions.challenge`: what the sign-in's second step sends back with the code. */
+  challenge?: string;
 }
 
 export const NETWORK_MESSAGE = 'The server could not be reached. Check your connection and try again.';
@@ -43,7 +45,8 @@ export function toProblem(error: unknown): Problem {
       const hasFields = Object.keys(fields).length > 0;
       // With field problems shown beside their fields, the summary need not repeat them.
       const message = code === 'BAD_USER_INPUT' && hasFields ? summarizeFields(fields) : first.message || UNKNOWN_MESSAGE;
-      return { message, code, fields };
+      const challenge = first.extensions?.challenge;
+      return typeof challenge === 'string' && challenge !== '' ? { message, code, fields, challenge } : { message, code, fields };
     }
     if (error.networkError) return { message: NETWORK_MESSAGE, code: 'NETWORK', fields: {} };
   }

@@ -1,16 +1,34 @@
 import { error, redirect } from '@sveltejs/kit';
 import type { AnyVariables, DocumentInput } from '@urql/core';
+import type { Problem } from './errors.js';
 import { query } from './graphql/client.js';
-import { signInHref } from './next.js';
+import { signInHref, twoFactorSetupHref } from './next.js';
+import { isTwoFactorSetupRequired } from './two-factor.js';
 
 /**
  * A page's data, or the page's failure: a missing row is a 404, a refusal a 403, an ended
- * session a trip back to sign-in. Used by +page.ts loads only.
+ * session a trip back to sign-in. An admin the server refuses until they set up two-factor
+ * (TWO_FACTOR_REQUIRED_FOR=admin) goes to Profile's set-up, then back here. Used by +page.ts loads only.
  */
 export async function loadQuery<T, V extends AnyVariables>(document: DocumentInput<T, V>, variables: V, url: URL): Promise<T> {
   const result = await query(document, variables);
   if (result.ok) return result.value;
-  const { problem } = result;
+  if (isTwoFactorSetupRequired(result.problem)) redirect(307, twoFactorSetupHref(url));
+  fail(result.problem, url);
+}
+
+/**
+ * For Profile, where the set-up is: null while the server refuses everything else until
+ * two-factor is set up (the page then shows the set-up alone).
+ */
+export async function loadQueryBeforeTwoFactor<T, V extends AnyVariables>(document: DocumentInput<T, V>, variables: V, url: URL): Promise<T | null> {
+  const result = await query(document, variables);
+  if (result.ok) return result.value;
+  if (isTwoFactorSetupRequired(result.problem)) return null;
+  fail(result.problem, url);
+}
+
+function fail(problem: Problem, url: URL): never {
   switch (problem.code) {
     case 'UNAUTHENTICATED':
       redirect(307, signInHref(url, true));

@@ -57,3 +57,16 @@ export function signInHref(from: URL | null, ended: boolean): string {
   const search = params.toString();
   return `${SIGN_IN}${search ? `?${search}` : ''}`;
 }
+
+const TWO_FACTOR_SETUP = '/profile';
+
+/**
+ * Profile's two-factor set-up, for a page the server refused until it is done; `next` is that
+ * page, to go on to afterwards (read back through safeNext, like sign-in's).
+ */
+export function twoFactorSetupHref(from: URL): string {
+  const next = from.pathname + from.search;
+  const params = new URLSearchParams({ setup: 'two-factor' });
+  if (from.pathname !== '/' && from.pathname !== TWO_FACTOR_SETUP) params.set('next', next);
+  return `${TWO_FACTOR_SETUP}?${params}`;
+}

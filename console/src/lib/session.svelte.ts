@@ -1,7 +1,7 @@
 import { goto } from '$app/navigation';
 import { MESSAGES } from '$server/domain/errors.js';
 import { whenSessionEnds, mutate, query, type Outcome } from './graphql/client.js';
-import { AcceptInvitationMutation, LoginMutation, LogoutMutation, MeQuery, type UserData } from './graphql/operations.js';
+import { AcceptInvitationMutation, LoginMutation, LogoutMutation, MeQuery, VerifyTwoFactorMutation, type UserData } from './graphql/operations.js';
 import type { Problem } from './errors.js';
 import { signInHref } from './next.js';
 
@@ -52,13 +52,27 @@ export async function loadSession(): Promise<SessionState> {
   return { kind: 'signed-out', ended };
 }
 
+/** This browser is signed in as `user` (the server has just set the session cookie). */
+function began(user: UserData): void {
+  session.user = user;
+  session.ended = null;
+  remember(true);
+}
+
+/**
+ * The password step. For a user with two-factor on, it fails with TWO_FACTOR_REQUIRED and the
+ * problem's `challenge`: the sign-in goes on with verifySecondFactor.
+ */
 export async function signIn(email: string, password: string) {
   const result = await mutate(LoginMutation, { email, password });
-  if (result.ok) {
-    session.user = result.value.login.user;
-    session.ended = null;
-    remember(true);
-  }
+  if (result.ok) began(result.value.login.user);
+  return result;
+}
+
+/** The second step: login's challenge and a code (or a recovery code); signed in as by login. */
+export async function verifySecondFactor(challenge: string, code: string) {
+  const result = await mutate(VerifyTwoFactorMutation, { challenge, code });
+  if (result.ok) began(result.value.verifyTwoFactor.user);
   return result;
 }
 
@@ -68,11 +82,7 @@ export async function signIn(email: string, password: string) {
  */
 export async function acceptInvitation(token: string, password: string) {
   const result = await mutate(AcceptInvitationMutation, { token, password });
-  if (result.ok) {
-    session.user = result.value.acceptInvitation.user;
-    session.ended = null;
-    remember(true);
-  }
+  if (result.ok) began(result.value.acceptInvitation.user);
   return result;
 }
 

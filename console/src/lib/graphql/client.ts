@@ -24,14 +24,17 @@ export const client = new Client({
     mapExchange({
       onError(error, operation) {
         const problem = toProblem(error);
-        // A failed login is a wrong password, not an ended session; `me` is read by the session itself.
+        // A failed login is a wrong password (a refused second step, a wrong code), not an ended session; `me` is read by the session itself.
         const name = operation.query.definitions.find((d) => d.kind === 'OperationDefinition')?.name?.value;
-        if (problem.code === 'UNAUTHENTICATED' && name !== 'Login' && name !== 'Me') onSessionEnded(problem, operation.kind === 'mutation' ? 'mutation' : 'query');
+        if (problem.code === 'UNAUTHENTICATED' && !SIGNING_IN.has(name ?? '')) onSessionEnded(problem, operation.kind === 'mutation' ? 'mutation' : 'query');
       },
     }),
     fetchExchange,
   ],
 });
+
+/** Operations whose UNAUTHENTICATED says nothing about a session: there is none yet. */
+const SIGNING_IN = new Set(['Login', 'VerifyTwoFactor', 'Me']);
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; problem: Problem };
 

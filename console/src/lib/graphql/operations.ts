@@ -29,6 +29,7 @@ export const UserFields = graphql(
       updatedAt
       lastLoginAt
       status
+      twoFactorEnabled
     }
   `,
   [ClientFields],
@@ -137,6 +138,109 @@ export const RevokeSessionMutation = graphql(`
 export const RevokeUserSessionsMutation = graphql(`
   mutation RevokeUserSessions($userId: ID!) {
     revokeUserSessions(userId: $userId)
+  }
+`);
+
+/** A sign-in's second step: login's challenge and a code; the answer signs in as login's does. */
+export const VerifyTwoFactorMutation = graphql(
+  `
+    mutation VerifyTwoFactor($challenge: String!, $code: String!) {
+      verifyTwoFactor(challenge: $challenge, code: $code) {
+        expiresAt
+        user {
+          ...UserFields
+        }
+      }
+    }
+  `,
+  [UserFields],
+);
+
+/** A new secret for an authenticator app; nothing changes until a code confirms it. */
+export const StartTotpEnrollmentMutation = graphql(`
+  mutation StartTotpEnrollment {
+    startTotpEnrollment {
+      secret
+      otpauthUrl
+    }
+  }
+`);
+
+/** Turns two-factor on; the answer is the ten recovery codes, shown this once. */
+export const ConfirmTotpEnrollmentMutation = graphql(`
+  mutation ConfirmTotpEnrollment($code: String!) {
+    confirmTotpEnrollment(code: $code)
+  }
+`);
+
+export const DisableTwoFactorMutation = graphql(`
+  mutation DisableTwoFactor($password: String!) {
+    disableTwoFactor(password: $password)
+  }
+`);
+
+export const ResetTwoFactorMutation = graphql(
+  `
+    mutation ResetTwoFactor($userId: ID!) {
+      resetTwoFactor(userId: $userId) {
+        ...UserFields
+        lockedUntil
+      }
+    }
+  `,
+  [UserFields],
+);
+
+/** A script's credential; its secret is only ever in NewApiToken, once. */
+export const ApiTokenFields = graphql(`
+  fragment ApiTokenFields on ApiToken {
+    id
+    name
+    createdAt
+    expiresAt
+    lastUsedAt
+  }
+`);
+
+export const MyApiTokensQuery = graphql(
+  `
+    query MyApiTokens {
+      myApiTokens {
+        ...ApiTokenFields
+      }
+    }
+  `,
+  [ApiTokenFields],
+);
+
+export const ApiTokensQuery = graphql(
+  `
+    query ApiTokens($userId: ID!) {
+      apiTokens(userId: $userId) {
+        ...ApiTokenFields
+      }
+    }
+  `,
+  [ApiTokenFields],
+);
+
+export const CreateApiTokenMutation = graphql(
+  `
+    mutation CreateApiToken($input: CreateApiTokenInput!) {
+      createApiToken(input: $input) {
+        token
+        apiToken {
+          ...ApiTokenFields
+        }
+      }
+    }
+  `,
+  [ApiTokenFields],
+);
+
+export const RevokeApiTokenMutation = graphql(`
+  mutation RevokeApiToken($id: ID!) {
+    revokeApiToken(id: $id)
   }
 `);
 
@@ -503,3 +607,5 @@ export type TicketStatus = TicketData['status'];
 export type NotificationData = ResultOf<typeof NotificationsQuery>['notifications']['items'][number];
 export type AuditEventData = ResultOf<typeof AuditEventFields>;
 export type SessionData = ResultOf<typeof SessionFields>;
+export type ApiTokenData = ResultOf<typeof ApiTokenFields>;
+export type TotpEnrollmentData = ResultOf<typeof StartTotpEnrollmentMutation>['startTotpEnrollment'];
