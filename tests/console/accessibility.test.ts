@@ -1,6 +1,7 @@
 /// <reference lib="dom" />
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { totpCode } from '../../server/auth/totp.js';
 import { DEFAULT_PASSWORD, login, makeAdmin, makeClient, makeUser } from '../support/factories.js';
 import type { TestServer } from '../support/server.js';
 import { axeViolations } from './support/axe.js';
@@ -22,6 +23,9 @@ const UPDATE_TICKET = 'mutation($id: ID!, $input: UpdateTicketInput!) { updateTi
 const INVITE = 'mutation($input: InviteUserInput!) { inviteUser(input: $input) { id } }';
 const SUSPEND = 'mutation($id: ID!) { suspendUser(id: $id) { id } }';
 const REQUEST_RESET = 'mutation($email: String!) { requestPasswordReset(email: $email) }';
+const START_TOTP = 'mutation { startTotpEnrollment { secret } }';
+const CONFIRM_TOTP = 'mutation($code: String!) { confirmTotpEnrollment(code: $code) }';
+const CREATE_API_TOKEN = 'mutation($input: CreateApiTokenInput!) { createApiToken(input: $input) { token } }';
 /** The server's default: this many failures for one email lock it out. */
 const FAILURES_PER_EMAIL = 10;
 const FIREFOX_ON_WINDOWS = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0';
@@ -43,7 +47,7 @@ const ids: Record<string, string> = {};
 /** Emailed links, as paths of the console: an invitation, and password resets (one to look at, one per width to use). */
 const links: Record<string, string> = {};
 const BROKEN_TOKEN = 'x'.repeat(43);
-const accounts = { admin: 'ada@example.com', user: 'uma@example.com' };
+const accounts = { admin: 'ada@example.com', user: 'uma@example.com', twoFactor: 'tess@example.com' };
 
 async function api(token: string, query: string, variables: Record<string, unknown>): Promise<Record<string, any>> {
   const res = await server.gql(query, variables, token);
@@ -84,6 +88,16 @@ beforeAll(async () => {
     await server.gql(REQUEST_RESET, { email });
     links[`reset-${who}`] = pathOf(linkIn(await mail.next(email, before), 'reset-password'));
   }
+  // Tess has two-factor on and an API token a script has used; Tom, at each width, sets two-factor up.
+  const tess = await makeUser(server, { name: 'Tess Two-Factor', email: accounts.twoFactor, clientIds: [acme.id] });
+  ids.tess = String(tess.id);
+  const tessToken = await login(server, tess.email);
+  const apiToken = (await api(tessToken, CREATE_API_TOKEN, { input: { name: 'Nightly export', expiresInDays: 90 } })).createApiToken.token;
+  await api(apiToken, 'query { me { id } }', {});
+  await api(tessToken, CREATE_API_TOKEN, { input: { name: 'Backup script' } });
+  const { secret } = (await api(tessToken, START_TOTP, {})).startTotpEnrollment;
+  await api(tessToken, CONFIRM_TOTP, { code: totpCode(secret) });
+  for (const width of ['desktop', 'phone']) await makeUser(server, { name: `Tom ${width}`, email: `tom-${width}@example.com` });
 });
 
 afterAll(async () => {
@@ -98,6 +112,13 @@ async function choosePassword(page: Page, password: string, submit: string) {
   await page.getByLabel('Confirm password').fill(password);
   await page.getByRole('button', { name: submit }).click();
 }
+/** The password step of an account with two-factor on. */
+async function passwordOf(page: Page, email: string) {
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(DEFAULT_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+const twoFactorSection = (page: Page) => page.getByRole('region', { name: 'Two-factor authentication' });
 const otherDevice = (page: Page, list: string) => page.getByRole('list', { name: list }).getByRole('listitem').filter({ hasText: 'Firefox on Windows' });
 
 const SIGN_IN: View[] = [
@@ -110,6 +131,31 @@ const SIGN_IN: View[] = [
       await page.getByLabel('Email').fill(accounts.admin);
       await page.getByLabel('Password').fill('not the password');
       await page.getByRole('button', { name: 'Sign in' }).click();
+    },
+  },
+  {
+    name: 'sign-in, second step',
+    path: () => '/sign-in',
+    ready: (page) => page.getByLabel('Authentication code'),
+    then: (page) => passwordOf(page, accounts.twoFactor),
+  },
+  {
+    name: 'sign-in, second step refused',
+    path: () => '/sign-in',
+    ready: (page) => page.getByRole('alert').filter({ hasText: 'That code is not right' }),
+    then: async (page) => {
+      await passwordOf(page, accounts.twoFactor);
+      await page.getByLabel('Authentication code').fill('12345');
+      await page.getByRole('button', { name: 'Verify' }).click();
+    },
+  },
+  {
+    name: 'sign-in, a recovery code',
+    path: () => '/sign-in',
+    ready: (page) => page.getByLabel('Recovery code'),
+    then: async (page) => {
+      await passwordOf(page, accounts.twoFactor);
+      await page.getByRole('button', { name: 'Lost your phone? Use a recovery code' }).click();
     },
   },
   { name: 'forgot password', path: () => '/forgot-password', ready: heading('Forgot password?') },
@@ -179,6 +225,46 @@ const EVERYONE: View[] = [
     path: () => '/profile',
     ready: (page) => page.getByRole('dialog', { name: 'Sign out everywhere else?' }),
     then: (page) => page.getByRole('button', { name: 'Sign out everywhere else' }).click(),
+  },
+  {
+    name: 'profile, setting up two-factor',
+    path: () => '/profile',
+    ready: (page) => twoFactorSection(page).getByRole('img', { name: /^QR code/ }),
+    then: (page) => twoFactorSection(page).getByRole('button', { name: 'Set up two-factor authentication' }).click(),
+  },
+  {
+    name: 'profile, two-factor code refused',
+    path: () => '/profile',
+    ready: (page) => page.locator('#totp-code-error'),
+    then: async (page) => {
+      await twoFactorSection(page).getByRole('button', { name: 'Set up two-factor authentication' }).click();
+      await page.getByLabel('Code from the app').fill('12345');
+      await twoFactorSection(page).getByRole('button', { name: 'Confirm' }).click();
+    },
+  },
+  {
+    name: 'profile, an API token created',
+    path: () => '/profile',
+    ready: (page) => page.getByRole('region', { name: /^Your new token/ }),
+    then: async (page) => {
+      await page.getByRole('region', { name: 'API tokens' }).getByLabel('Name').fill('Report bot');
+      await page.getByRole('button', { name: 'Create token' }).click();
+    },
+  },
+  {
+    name: 'profile, API token refused',
+    path: () => '/profile',
+    ready: (page) => page.locator('#api-token-days-error'),
+    then: async (page) => {
+      await page.getByLabel('Expires in (days)').fill('0');
+      await page.getByRole('button', { name: 'Create token' }).click();
+    },
+  },
+  {
+    name: 'profile, revoking an API token',
+    path: () => '/profile',
+    ready: (page) => page.getByRole('dialog', { name: 'Revoke “Report bot”?' }),
+    then: (page) => page.getByRole('button', { name: 'Revoke Report bot' }).first().click(),
   },
   { name: 'tickets', path: () => '/tickets', ready: (page) => page.getByRole('link', { name: 'Printer on fire' }) },
   {
@@ -257,6 +343,19 @@ const ADMIN: View[] = [
     ready: (page) => page.getByRole('dialog', { name: 'Sign Uma User out everywhere?' }),
     then: (page) => page.getByRole('button', { name: 'Sign out everywhere' }).click(),
   },
+  { name: 'user, two-factor on, with API tokens', path: () => `/users/${ids.tess}`, ready: (page) => page.getByRole('list', { name: 'API tokens' }).getByText('Nightly export') },
+  {
+    name: 'user, resetting two-factor',
+    path: () => `/users/${ids.tess}`,
+    ready: (page) => page.getByRole('dialog', { name: 'Reset two-factor for Tess Two-Factor?' }),
+    then: (page) => page.getByRole('button', { name: 'Reset two-factor' }).click(),
+  },
+  {
+    name: 'user, revoking an API token',
+    path: () => `/users/${ids.tess}`,
+    ready: (page) => page.getByRole('dialog', { name: 'Revoke “Nightly export”?' }),
+    then: (page) => page.getByRole('button', { name: 'Revoke Nightly export' }).click(),
+  },
   { name: 'user locked out, no sessions', path: () => `/users/${ids.lee}`, ready: (page) => page.getByRole('region', { name: 'Sign-in lockout' }) },
   { name: 'create user', path: () => '/users/new', ready: heading('Create User') },
   { name: 'invite user', path: () => '/users/invite', ready: heading('Invite User') },
@@ -278,8 +377,22 @@ const ADMIN: View[] = [
   ...EVERYONE,
 ];
 
+const SETTING_UP: View[] = [
+  {
+    name: 'profile, recovery codes shown',
+    path: () => '/profile',
+    ready: (page) => page.getByRole('list', { name: 'Save your recovery codes' }),
+    then: async (page) => {
+      await twoFactorSection(page).getByRole('button', { name: 'Set up two-factor authentication' }).click();
+      const secret = (await visible(twoFactorSection(page).locator('.secret'))).textContent();
+      await page.getByLabel('Code from the app').fill(totpCode(((await secret) ?? '').replace(/\s+/g, '')));
+      await twoFactorSection(page).getByRole('button', { name: 'Confirm' }).click();
+    },
+  },
+];
+
 /** Opens each view in turn and checks it with axe; a failure lists every violation of every view. */
-function checks(who: string, views: View[], account: string | null) {
+function checks(who: string, views: View[], account: string | null | ((width: 'desktop' | 'phone') => string)) {
   for (const [width, viewport] of [
     ['desktop', DESKTOP],
     ['phone', PHONE],
@@ -288,7 +401,8 @@ function checks(who: string, views: View[], account: string | null) {
       let browser: Browser;
       beforeAll(async () => {
         browser = await openBrowser(server.url, viewport);
-        if (account) await signIn(browser.page, account, DEFAULT_PASSWORD);
+        const email = typeof account === 'function' ? account(width) : account;
+        if (email) await signIn(browser.page, email, DEFAULT_PASSWORD);
       });
       afterAll(() => browser?.close());
 
@@ -315,4 +429,6 @@ describe('accessibility (axe-core, WCAG 2.1 A and AA)', () => {
   checks('a visitor', SIGN_IN, null);
   checks('an admin', ADMIN, accounts.admin);
   checks('a USER', EVERYONE, accounts.user);
+  // Confirming turns two-factor on for good: an account of its own at each width.
+  checks('a USER setting up two-factor', SETTING_UP, (width) => `tom-${width}@example.com`);
 });
