@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NETWORK_MESSAGE, UNKNOWN_MESSAGE, fieldsFor, isSessionProblem, sentence, toProblem } from '../../console/src/lib/errors.js';
+import { NETWORK_MESSAGE, UNKNOWN_MESSAGE, fieldsFor, isSessionProblem, oneFieldProblem, sentence, toProblem } from '../../console/src/lib/errors.js';
 
 /** How the console turns an API failure into what a form shows (console/src/lib/errors.ts). */
 
@@ -75,5 +75,22 @@ describe('toProblem: the second step of sign-in', () => {
   it('keeps TWO_FACTOR_REQUIRED’s challenge, for verifyTwoFactor', () => {
     const problem = toProblem(combined([{ message: 'Enter the code of your authenticator app, or a recovery code', extensions: { code: 'TWO_FACTOR_REQUIRED', challenge: 'c'.repeat(43) } }]));
     expect(problem).toEqual({ code: 'TWO_FACTOR_REQUIRED', message: 'Enter the code of your authenticator app, or a recovery code', fields: {}, challenge: 'c'.repeat(43) });
+  });
+});
+
+describe('oneFieldProblem', () => {
+  it('puts the field’s problem beside it, and nothing above when that says it all', () => {
+    const problem = toProblem(combined([{ message: 'The input is not valid (code: is not the current code)', extensions: { code: 'BAD_USER_INPUT', fields: { code: 'is not the current code' } } }]));
+    expect(oneFieldProblem(problem, 'code')).toEqual({ field: 'Is not the current code.', failure: null });
+  });
+
+  it('keeps another field’s problem above the form', () => {
+    const problem = toProblem(combined([{ message: 'invalid', extensions: { code: 'BAD_USER_INPUT', fields: { password: 'is incorrect', other: 'is odd' } } }]));
+    expect(oneFieldProblem(problem, 'password')).toEqual({ field: 'Is incorrect.', failure: 'other: Is odd.' });
+  });
+
+  it('shows a refusal that names no field above the form', () => {
+    const problem = toProblem(combined([{ message: 'An API token cannot change two-factor settings', extensions: { code: 'FORBIDDEN' } }]));
+    expect(oneFieldProblem(problem, 'password')).toEqual({ field: undefined, failure: 'An API token cannot change two-factor settings' });
   });
 });

@@ -177,7 +177,7 @@ describe('a user’s page: an admin signs them out everywhere', () => {
     await expectSentToSignIn(laptop);
 
     // The PC's next request is a change (Save on Profile): refused, and back to sign-in.
-    await pc.page.getByLabel('Name').fill('Uma U. User');
+    await pc.page.getByRole('form', { name: 'Details' }).getByLabel('Name').fill('Uma U. User');
     await pc.page.getByRole('button', { name: 'Save' }).click();
     await pc.page.waitForURL(/\/sign-in\?next=%2Fprofile&ended=1$/);
     await visible(signInNotice(pc.page));

@@ -76,7 +76,7 @@ describe('a USER account', () => {
 
   it('changes their name and notification preferences', async () => {
     await page().goto('/profile');
-    await page().getByLabel('Name').fill('Uma U. User');
+    await page().getByRole('form', { name: 'Details' }).getByLabel('Name').fill('Uma U. User');
     await page().getByLabel('In-app, in the console').uncheck();
     await page().getByRole('button', { name: 'Save' }).click();
     await visible(page().getByRole('status').getByText('Your profile is saved'));

@@ -87,6 +87,18 @@ export function fieldsFor<K extends string>(problem: Problem, shown: readonly K[
   return { fields, rest };
 }
 
+/**
+ * A form of one field refused: the server's word on that field, shown beside it, and whatever
+ * else it said (another field's problem, or a refusal naming no field) above the form; null when
+ * the field's problem says it all.
+ */
+export function oneFieldProblem(problem: Problem, field: string): { field: string | undefined; failure: string | null } {
+  const { fields, rest } = fieldsFor(problem, [field]);
+  const beside = fields[field];
+  if (!beside) return { field: undefined, failure: [problem.message, ...rest].join(' ') };
+  return { field: beside, failure: rest.length > 0 ? rest.join(' ') : null };
+}
+
 /** A session that ended (expired, revoked, or never there): the console goes back to sign-in. */
 export function isSessionProblem(problem: Problem): boolean {
   return problem.code === 'UNAUTHENTICATED';
