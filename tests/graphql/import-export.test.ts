@@ -259,6 +259,17 @@ describe('importUsers', () => {
     expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { csv: `has ${IMPORT_MAX_ROWS + 1} rows; an import takes at most ${IMPORT_MAX_ROWS} (split the file)` } });
   });
 
+  it('takes a file of 5,000 rows of long names and many clients in one request (larger than the megabyte a request used to be allowed)', async () => {
+    const clients = await Promise.all(Array.from({ length: 6 }, (_, i) => makeClient(server, `Large File Client Number ${i} With A Long Name`)));
+    const clientCell = clients.map((c) => c.name).join(';');
+    const rows = Array.from({ length: 5000 }, (_, i) => `Large File Person Number ${i} With A Fairly Long Full Name,large.file.person.${i}@example.com,user,${clientCell},`);
+    const csv = file(...rows);
+    expect(Buffer.byteLength(JSON.stringify({ query: IMPORT, variables: { csv, dryRun: true } }))).toBeGreaterThan(1024 * 1024);
+    const report = await importUsers(csv, true);
+    expect(report).toMatchObject({ applied: false, created: 5000, errors: 0 });
+    expect(report.rows.at(-1)).toMatchObject({ line: 5001, email: 'large.file.person.4999@example.com', action: 'created' });
+  });
+
   it('refuses a user who is not an admin (FORBIDDEN)', async () => {
     const { token } = await signedIn(server);
     const res = await server.gql(IMPORT, { csv: file('Sneaky,sneaky@example.com,admin,,') }, token);
