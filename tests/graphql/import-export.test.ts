@@ -1,35 +1,27 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IMPORT_MAX_ROWS } from '../../server/domain/limits.js';
-import { silentLogger } from '../../server/logger.js';
-import { smtpMailer } from '../../server/mail/mailer.js';
-import { OutboxWorker } from '../../server/mail/outbox-worker.js';
 import { login, makeAdmin, makeClient, makeUser, signedIn } from '../support/factories.js';
-import { startTestServer, type TestServer } from '../support/server.js';
-import { startSmtpServer, type TestSmtpServer } from '../support/smtp.js';
+import { startMailingTestServer, type MailingTestServer } from '../support/mailing-server.js';
+import type { TestServer } from '../support/server.js';
+import type { TestSmtpServer } from '../support/smtp.js';
 
 /**
  * Bulk import and export of users (schema.graphql: exportUsers, importUsers; README: Bulk import
  * and export): the file `name,email,roles,clients,status`, a round trip that changes nothing, one
  * transaction that applies the whole file or nothing, and a report naming every bad row by line.
  */
+let mailing: MailingTestServer;
 let server: TestServer;
 let smtp: TestSmtpServer;
-let worker: OutboxWorker;
 let adminToken: string;
 
 beforeAll(async () => {
-  smtp = await startSmtpServer();
-  server = await startTestServer({ onEmailQueued: () => worker?.nudge() });
-  worker = new OutboxWorker(server.db.database.orm, smtpMailer(smtp.url, 'Tracker Tests <tracker@example.com>'), silentLogger, { pollMs: 50 });
-  worker.start();
+  mailing = await startMailingTestServer();
+  ({ server, smtp } = mailing);
   const admin = await makeAdmin(server, { name: 'Ivy Importer', email: 'ivy@example.com' });
   adminToken = await login(server, admin.email);
 });
-afterAll(async () => {
-  await worker?.stop();
-  await smtp?.close();
-  await server?.close();
-});
+afterAll(() => mailing?.close());
 
 const EXPORT = 'query($search: String, $status: UserStatus, $clientId: ID) { exportUsers(search: $search, status: $status, clientId: $clientId) }';
 const IMPORT = 'mutation($csv: String!, $dryRun: Boolean) { importUsers(csv: $csv, dryRun: $dryRun) { applied created updated unchanged errors rows { line email action changes error } } }';
