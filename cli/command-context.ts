@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { ConfigError, loadConfig, readEnvironment } from '../server/config.js';
 import { DataDirLockedError } from '../server/db/data-dir-lock.js';
 import { DatabaseUnavailableError } from '../server/db/connection-errors.js';
@@ -16,6 +17,8 @@ export interface CommandContext {
   password(argv: { password?: string; 'password-stdin'?: boolean }, required: boolean): Promise<string | undefined>;
   /** A positional id: a positive integer, or a usage error naming it. */
   id(raw: string | undefined, name: string): number;
+  /** The text of a file argument, UTF-8; `-` reads standard input. */
+  file(path: string): Promise<string>;
 }
 
 export function createCommandContext(io: Io, env: NodeJS.ProcessEnv): CommandContext & { exitCode: number } {
@@ -39,6 +42,15 @@ export function createCommandContext(io: Io, env: NodeJS.ProcessEnv): CommandCon
       if (argv['password-stdin']) return (await io.readStdin()).replace(/\r?\n$/, '');
       if (argv.password === undefined && required) throw new CliUsageError('Missing required argument: --password (or --password-stdin)');
       return argv.password;
+    },
+    async file(path: string): Promise<string> {
+      if (path === '-') return io.readStdin('"-" reads the file from standard input: pipe it in (e.g. ./scripts/user import - < users.csv)');
+      try {
+        return await readFile(path, 'utf8');
+      } catch (error) {
+        const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
+        throw new CliUsageError(`Cannot read ${path}: ${reason}`);
+      }
     },
     id(raw: string | undefined, name: string): number {
       const id = raw === undefined ? null : parseId(raw);

@@ -37,15 +37,18 @@ async function main(args: string[]): Promise<number> {
     await GROUPS[group](parser, context).parseAsync();
   } catch (error) {
     if (!(error instanceof CliUsageError)) throw error;
-    const command = ['create', 'invite', 'update', 'delete', 'suspend', 'reactivate', 'unlock', 'reset-2fa', 'list', 'get', 'sessions', 'sign-out', 'revoke'].includes(rest[0] ?? '') ? ` ${rest[0]}` : '';
+    const command = ['create', 'invite', 'update', 'delete', 'suspend', 'reactivate', 'unlock', 'reset-2fa', 'list', 'get', 'export', 'import', 'sessions', 'sign-out', 'revoke'].includes(rest[0] ?? '') ? ` ${rest[0]}` : '';
     processIo.err(`Error: ${error.message} (see ./scripts/${group}${command} --help)\n`);
     return 1;
   }
   return context.exitCode;
 }
 
+/** Exits once stdout has taken everything written to it: a pipe takes a large export or report in pieces, and exit would cut it. */
+const exitWhenWritten = (code: number) => process.stdout.write('', () => process.exit(code));
+
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  (code) => exitWhenWritten(code),
   (error: unknown) => {
     process.stderr.write(`Error: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(1);

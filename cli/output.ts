@@ -1,19 +1,26 @@
 import { assertNever } from '../server/domain/access.js';
 import type { ErrorCode } from '../server/domain/errors.js';
+import type { ImportReport } from '../server/services/user-csv.service.js';
 import type { ApiTokenRecord, ClientRecord, SessionRecord, UserPageRecord, UserRecord } from './records.js';
 
 /** Where a command writes: the process's streams, or buffers in tests. */
 export interface Io {
   out(text: string): void;
   err(text: string): void;
-  readStdin(): Promise<string>;
+  /** Standard input, whole; `ifTerminal` is the error when it is a terminal (nothing was piped in). */
+  readStdin(ifTerminal?: string): Promise<string>;
+  /** Is stderr a terminal (someone watching, who may like to see progress)? */
+  readonly errIsTerminal: boolean;
 }
 
 export const processIo: Io = {
   out: (text) => void process.stdout.write(text),
   err: (text) => void process.stderr.write(text),
-  readStdin: async () => {
-    if (process.stdin.isTTY) throw new CliUsageError('--password-stdin needs the password on standard input (e.g. printf %s "$PASSWORD" | ./scripts/user …)');
+  get errIsTerminal() {
+    return process.stderr.isTTY === true;
+  },
+  readStdin: async (ifTerminal = '--password-stdin needs the password on standard input (e.g. printf %s "$PASSWORD" | ./scripts/user …)') => {
+    if (process.stdin.isTTY) throw new CliUsageError(ifTerminal);
     const chunks: Buffer[] = [];
     for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
     return Buffer.concat(chunks).toString('utf8');
@@ -62,6 +69,7 @@ const FLAG_FOR_FIELD: Record<string, string> = {
   skip: '--skip',
   limit: '--limit',
   search: '--search',
+  csv: 'file',
   status: '--status',
   actorId: '--actor',
   targetType: '--target',
@@ -131,6 +139,19 @@ export function apiTokenTable(tokens: ApiTokenRecord[], now = Date.now()): strin
 export function clientTable(clients: ClientRecord[]): string {
   const rows = clients.map((c) => [String(c.id), c.name, c.createdAt]);
   return `${table(['ID', 'NAME', 'CREATED'], rows)}${clients.length} client${clients.length === 1 ? '' : 's'}\n`;
+}
+
+/** An import's report as people read it: the rows that change or are bad (not the unchanged ones), then the totals. */
+export function importReportText(report: ImportReport, dryRun: boolean): string {
+  const shown = report.rows.filter((r) => r.action !== 'unchanged');
+  const rows = shown.map((r) => [String(r.line), r.action, r.email || '-', r.action === 'error' ? r.error! : r.action === 'created' ? 'invited' : r.changes.join(', ')]);
+  const counts = `${report.created} created (invited), ${report.updated} updated, ${report.unchanged} unchanged`;
+  const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+  let totals: string;
+  if (report.errors > 0) totals = `Nothing ${dryRun ? 'would be' : 'was'} imported: ${plural(report.errors, 'row')} of ${report.rows.length} ${report.errors === 1 ? 'has' : 'have'} errors (the others: ${counts})`;
+  else if (report.created + report.updated === 0) totals = `Nothing to change: ${plural(report.rows.length, 'row')}, every user as the system has them already`;
+  else totals = dryRun ? `Dry run, nothing changed: ${counts} if imported` : `Imported ${plural(report.rows.length, 'row')}: ${counts}`;
+  return `${table(['LINE', 'ACTION', 'EMAIL', 'CHANGES OR ERROR'], rows)}${totals}\n`;
 }
 
 function lines(entries: (string | [string, string])[]): string {

@@ -15,6 +15,7 @@ import { isMetricsToken, saneOperationName, type Metrics } from './metrics.js';
 import { requestIdFrom, withRequestId } from './request-scope.js';
 import type { Services } from './services/index.js';
 import { SessionCookieHeader, isHttps, requestToken } from './session-cookie.js';
+import { REQUEST_MAX_BYTES } from './domain/limits.js';
 
 export interface HttpOptions {
   host: string;
@@ -48,7 +49,8 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-const DEFAULT_MAX_BODY = 1024 * 1024;
+/** Room for the largest users file importUsers takes, as JSON carries it (domain/limits.ts). */
+const DEFAULT_MAX_BODY = REQUEST_MAX_BYTES;
 /** At shutdown, how long a connection accepted before the listener closed may take to send its request. */
 const UNHEARD_CONNECTION_GRACE_MS = 3000;
 

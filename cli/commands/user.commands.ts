@@ -1,8 +1,9 @@
 import type { Argv } from 'yargs';
+import { DomainError } from '../../server/domain/errors.js';
 import { PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX } from '../../server/domain/page.js';
 import type { CreateUserData, UpdateUserData } from '../../server/services/user.service.js';
 import type { CommandContext } from '../command-context.js';
-import { CliUsageError, examples, printJson, sessionTable, userTable, userText } from '../output.js';
+import { CliUsageError, examples, importReportText, printJson, sessionTable, userTable, userText, type Io } from '../output.js';
 import { toSessionRecord, toUserPageRecord, toUserRecord, userJson, userPageJson } from '../records.js';
 
 /** ./scripts/user: create, update, delete, list, get. Each parses its flags and runs one operation. */
@@ -195,6 +196,55 @@ export function userCommands(yargs: Argv, context: CommandContext): Argv {
         }),
     )
     .command(
+      'export',
+      'Write every user to stdout: CSV for import (name,email,roles,clients,status), or JSON',
+      (y) =>
+        y
+          .option('format', { choices: ['csv', 'json'] as const, default: 'csv' as const, describe: 'csv: the file import reads; json: an array of users as --json prints them' })
+          .epilogue(
+            examples([
+              ['Every user, to edit in a spreadsheet and import again:', './scripts/user export > users.csv'],
+              ['As JSON, for scripts:', './scripts/user export --format json'],
+            ]),
+          ),
+      (argv) =>
+        context.execute(async (runtime, io) => {
+          if (argv.format === 'json') printJson(io, (await runtime.run('users.listAll', { filters: {} })).map((u) => userJson(toUserRecord(u))));
+          else io.out(await runtime.run('users.export', { filters: {} }));
+        }),
+    )
+    .command(
+      'import <file>',
+      "Import users from a CSV file as export writes it, all or nothing: new emails are invited, existing users get the row's name, roles and clients",
+      (y) =>
+        y
+          .positional('file', { type: 'string', describe: 'The CSV file (UTF-8, with or without BOM; CRLF or LF); - for standard input', demandOption: true })
+          .option('dry-run', { type: 'boolean', describe: 'Report what the file would do, and change nothing' })
+          .epilogue(
+            examples([
+              ['See what a file would change:', './scripts/user import users.csv --dry-run'],
+              ['Import it:', './scripts/user import users.csv'],
+              ['From standard input, with the report as JSON:', 'cat users.csv | ./scripts/user import - --json'],
+            ]),
+          ),
+      (argv) =>
+        context.execute(async (runtime, io) => {
+          const dryRun = argv['dry-run'] === true;
+          // yargs hands a lone "-" over as "".
+          const file = argv.file === '' ? '-' : argv.file!;
+          const csv = await context.file(file);
+          const progress = startProgress(io, file, csv);
+          const report = await runtime.run('users.import', { csv, dryRun });
+          progress.done();
+          argv.json ? printJson(io, report) : io.out(importReportText(report, dryRun));
+          if (report.errors > 0) {
+            const lines = report.rows.filter((r) => r.action === 'error').map((r) => r.line);
+            const where = lines.length > 10 ? `${lines.slice(0, 10).join(', ')}, …` : lines.join(', ');
+            throw new DomainError('BAD_USER_INPUT', `Nothing ${dryRun ? 'would be' : 'was'} imported: ${report.errors} of ${report.rows.length} rows ${report.errors === 1 ? 'has' : 'have'} errors (line${lines.length === 1 ? '' : 's'} ${where})`);
+          }
+        }),
+    )
+    .command(
       'list',
       'List users, a page at a time',
       (y) =>
@@ -227,7 +277,7 @@ export function userCommands(yargs: Argv, context: CommandContext): Argv {
           argv.json ? printJson(io, userJson(user)) : io.out(userText(user));
         }),
     )
-    .demandCommand(1, 'Name a command: create, invite, update, delete, suspend, reactivate, unlock, reset-2fa, list, get, sessions or sign-out');
+    .demandCommand(1, 'Name a command: create, invite, update, delete, suspend, reactivate, unlock, reset-2fa, list, get, export, import, sessions or sign-out');
 }
 
 function withUserId<T>(y: Argv<T>) {
@@ -267,4 +317,21 @@ function parsePreferences(text: string): unknown {
   } catch {
     throw new CliUsageError(`--notification-preferences must be JSON such as '{"email":true,"ui":false}'`);
   }
+}
+
+/** A file this large is worth a word on stderr while it is checked and applied, even when nobody watches a terminal. */
+const LARGE_FILE_BYTES = 256 * 1024;
+
+/**
+ * Progress of an import on stderr (never on stdout, which --json keeps for the report): when
+ * stderr is a terminal, or for a large file. The import is one transaction, so the steps are
+ * "started" and "done".
+ */
+function startProgress(io: Io, file: string, csv: string): { done(): void } {
+  const bytes = Buffer.byteLength(csv);
+  if (!io.errIsTerminal && bytes < LARGE_FILE_BYTES) return { done: () => undefined };
+  const started = Date.now();
+  const lines = csv.split('\n').filter((line) => line.trim() !== '').length - 1;
+  io.err(`Importing ${file === '-' ? 'standard input' : file}: about ${lines} row${lines === 1 ? '' : 's'} (${(bytes / 1024).toFixed(0)} KiB), checked then applied in one transaction…\n`);
+  return { done: () => io.err(`Checked ${lines === 1 ? 'the row' : 'the rows'} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`) };
 }

@@ -12,6 +12,7 @@
  *   npm run bench -- --users 20000 --rounds 1 --duration 3
  *   npm run bench -- --search-users 1000000         # then grow to 1M users and time search alone
  *   npm run bench -- --only page,get --profile      # server under --cpu-prof, profile in .bench/
+ *   npm run bench -- --only import                  # importUsers of 5,000 rows, then again (no-op)
  *
  * Flags: --users N, --rounds R, --duration S, --connections C, --only a,b, --skip-floor,
  * --search-users N, --bcrypt-rounds R (default 12, the server's default), --profile, --keep.
@@ -127,6 +128,8 @@ const Q = {
   login: `mutation($email: String!, $password: String!) { login(email: $email, password: $password) { token expiresAt user { ${USER_FIELDS} } } }`,
   create: `mutation($input: CreateUserInput!) { createUser(input: $input) { ${USER_FIELDS} } }`,
   apiToken: 'mutation { createApiToken(input: { name: "bench" }) { token } }',
+  importUsers: 'mutation($csv: String!) { importUsers(csv: $csv) { applied created updated unchanged errors } }',
+  exportUsers: 'query($search: String) { exportUsers(search: $search) }',
 };
 
 async function gql(url, query, variables, token) {
@@ -364,6 +367,31 @@ async function main() {
     add('me, one connection, while 20 logins run at once', me, undefined, `logins meanwhile: ${fmt(l.rps)}/s, p99 ${l.p99} ms`);
   }
 
+  // Bulk import (importUsers): one file of 5,000 rows, mostly new emails (each invited, its email
+  // queued) and some existing users renamed, then the same file again, which changes nothing.
+  let imports;
+  if (wanted('import')) {
+    const run = randomBytes(3).toString('hex');
+    const clientNames = (await gql(url, 'query { clients { name } }', {}, token)).clients.slice(0, 3).map((c) => c.name);
+    const existing = Array.from({ length: 100 }, (_, i) => seededUser(2 + i)).map((u, i) => `Renamed In Import ${i},${u.email},user,${clientNames[i % 3]},`);
+    const fresh = Array.from({ length: 4900 }, (_, i) => `Imported Person ${i},import-${run}-${i}@example.com,user,${clientNames.join(';')},`);
+    const csv = `name,email,roles,clients,status\r\n${[...existing, ...fresh].join('\r\n')}\r\n`;
+    const timed = async (label, query, variables) => {
+      status(`${label}…`);
+      const started = process.hrtime.bigint();
+      const data = await gql(url, query, variables, token);
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      status('');
+      log(`${label}: ${fmt(ms)} ms`);
+      return { ms, data };
+    };
+    const first = await timed('importUsers, 5,000 rows (4,900 new, 100 renamed)', Q.importUsers, { csv });
+    const again = await timed('importUsers, the same file again (nothing to change)', Q.importUsers, { csv });
+    const exported = await timed('exportUsers, the imported users', Q.exportUsers, { search: `import-${run}-` });
+    if (first.data.importUsers.created !== 4900 || again.data.importUsers.unchanged !== 5000) throw new Error(`the import did not do what it should: ${JSON.stringify([first.data, again.data])}`);
+    imports = { first, again, exported, bytes: Buffer.byteLength(csv), rows: exported.data.exportUsers.trimEnd().split('\r\n').length - 1 };
+  }
+
   await new Promise((resolve) => setTimeout(resolve, 3000));
   const afterRss = rssMb(server.pid);
   // V8 keeps the heap a load grew until its memory reducer sees the process idle (tens of
@@ -398,7 +426,7 @@ async function main() {
     cli = { median: times[3], max: times[6] };
   }
 
-  report({ startedAt, load1, counts, startRss, idleRss, afterRss, settled, cli });
+  report({ startedAt, load1, counts, startRss, idleRss, afterRss, settled, cli, imports });
 
   // Search at 1M users (or --search-users N): grow the same database, then time search alone.
   let bigSearch;
@@ -432,7 +460,7 @@ async function main() {
   if (bigSearch) reportSearch(bigSearch);
 }
 
-function report({ startedAt, load1, counts, startRss, idleRss, afterRss, settled, cli }) {
+function report({ startedAt, load1, counts, startRss, idleRss, afterRss, settled, cli, imports }) {
   const ratio = (a, b) => (b ? ` (${(a / b).toFixed(2)}×)` : '');
   const ms = (v) => (v < 10 ? v.toFixed(1) : fmt(v));
   const out = [];
@@ -456,6 +484,13 @@ function report({ startedAt, load1, counts, startRss, idleRss, afterRss, settled
   const back = settled.seconds > 3 ? `, ${fmt(settled.rss)} MB ${settled.seconds} s after it` : '';
   out.push(`Server RSS: ${fmt(startRss)} MB at start, ${fmt(idleRss)} MB idle after warm-up, ${fmt(afterRss)} MB idle 3 s after the load${back}.`);
   if (cli) out.push(`\`./scripts/user get 1\` on this database: median ${fmt(cli.median)} ms, max ${fmt(cli.max)} ms wall (7 runs).`);
+  if (imports) {
+    const i = imports.first.data.importUsers;
+    out.push(
+      `importUsers of ${fmt(imports.bytes / 1024)} KiB, 5,000 rows: ${fmt(imports.first.ms)} ms applying it (${fmt(i.created)} invited, ${fmt(i.updated)} updated), ` +
+        `${fmt(imports.again.ms)} ms for the same file again (all unchanged); exportUsers of those ${fmt(imports.rows)} users: ${fmt(imports.exported.ms)} ms.`,
+    );
+  }
   console.log(out.join('\n'));
 }
 

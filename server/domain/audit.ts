@@ -11,6 +11,7 @@ export const AUDIT_ACTIONS = [
   'user.password.reset',
   'user.suspend',
   'user.reactivate',
+  'user.import',
   'client.create',
   'client.update',
   'client.delete',
@@ -55,4 +56,21 @@ export function diffFields(before: Record<string, unknown>, after: Record<string
     else changes[key] = { from: before[key], to: after[key] };
   }
   return changes;
+}
+
+/** A user's fields as the audit log records them (never the password or its hash); client ids sorted. */
+export function userAuditSnapshot(user: {
+  name: string;
+  email: string;
+  roles: readonly string[];
+  clientIds: readonly number[] | undefined;
+  notificationPreferences: { email: boolean; ui: boolean };
+}): Record<string, unknown> {
+  return {
+    name: user.name,
+    email: user.email,
+    roles: [...user.roles],
+    clientIds: user.clientIds === undefined ? undefined : [...user.clientIds].sort((a, b) => a - b),
+    notificationPreferences: { ...user.notificationPreferences },
+  };
 }

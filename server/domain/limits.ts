@@ -38,3 +38,13 @@ export const API_TOKENS_PER_USER = 100;
 /** What is kept of a sign-in's User-Agent header, and of a network address. */
 export const USER_AGENT_MAX_LENGTH = 300;
 export const ADDRESS_MAX_LENGTH = 64;
+
+/** Rows in one bulk import of users (README: Bulk import and export): a larger file is refused whole; split it. */
+export const IMPORT_MAX_ROWS = 10_000;
+/** The largest import file, in bytes of UTF-8: 10,000 rows of 400 bytes. */
+export const IMPORT_MAX_BYTES = 4 * 1024 * 1024;
+/**
+ * The largest request the HTTP edge and the control socket read: an import file of the largest
+ * size once JSON has escaped it (a quote or a line break doubles), with room for the rest.
+ */
+export const REQUEST_MAX_BYTES = 2 * IMPORT_MAX_BYTES + 1024 * 1024;

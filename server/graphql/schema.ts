@@ -12,9 +12,10 @@ import { NotificationResolver } from './resolvers/notification.resolver.js';
 import { SessionResolver } from './resolvers/session.resolver.js';
 import { TwoFactorResolver } from './resolvers/two-factor.resolver.js';
 import { TicketResolver } from './resolvers/ticket.resolver.js';
+import { UserImportResolver } from './resolvers/user-import.resolver.js';
 import { UserResolver } from './resolvers/user.resolver.js';
 
-export const RESOLVERS = [AuthResolver, UserResolver, ClientResolver, TicketResolver, NotificationResolver, AuditResolver, SessionResolver, TwoFactorResolver, ApiTokenResolver] as const;
+export const RESOLVERS = [AuthResolver, UserResolver, ClientResolver, TicketResolver, NotificationResolver, AuditResolver, SessionResolver, TwoFactorResolver, ApiTokenResolver, UserImportResolver] as const;
 
 /**
  * The executable schema: TypeGraphQL types and resolvers, with access enforced by the directives.

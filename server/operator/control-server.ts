@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { systemActor } from '../domain/actor.js';
+import { REQUEST_MAX_BYTES } from '../domain/limits.js';
 import { withRequestId } from '../request-scope.js';
 import type { Logger } from '../logger.js';
 import { toPublicError } from '../public-error.js';
@@ -11,7 +12,8 @@ import type { Services } from '../services/index.js';
 import { isOperationName, runOperation } from './operations.js';
 import type { ControlRequest, ControlResponse } from './protocol.js';
 
-const MAX_REQUEST_BYTES = 1024 * 1024;
+/** A request line may carry the largest users file an import takes (domain/limits.ts). */
+const MAX_REQUEST_BYTES = REQUEST_MAX_BYTES;
 
 export interface ControlServer {
   readonly path: string;
@@ -43,15 +45,16 @@ export async function startControlServer(dataDir: string, services: Services, lo
     let buffer = '';
     socket.setEncoding('utf8');
     socket.on('data', (chunk: string) => {
-      buffer += chunk;
+      // Only the new chunk is searched for the line's end: a request of megabytes is read in linear time.
+      const end = chunk.indexOf('\n');
+      buffer += end === -1 ? chunk : chunk.slice(0, end);
       if (buffer.length > MAX_REQUEST_BYTES) {
         socket.destroy();
         return;
       }
-      const end = buffer.indexOf('\n');
       if (end === -1) return;
       socket.removeAllListeners('data');
-      void answer(buffer.slice(0, end)).then((response) => socket.end(`${JSON.stringify(response)}\n`));
+      void answer(buffer).then((response) => socket.end(`${JSON.stringify(response)}\n`));
     });
     socket.on('error', () => socket.destroy());
   }

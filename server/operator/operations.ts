@@ -7,6 +7,7 @@ import type { SessionSummary } from '../services/session.service.js';
 import type { ServiceContext } from '../services/context.js';
 import type { Services } from '../services/index.js';
 import type { ClientSummary, UserSummary } from '../services/user-read-model.js';
+import type { ExportFilters, ImportReport } from '../services/user-csv.service.js';
 import type { CreateUserData, InviteUserData, ListUsersQuery, UpdateUserData } from '../services/user.service.js';
 
 /**
@@ -16,7 +17,7 @@ import type { CreateUserData, InviteUserData, ListUsersQuery, UpdateUserData } f
  * same code either way, and the same answer, since both give it in the form the control socket
  * speaks (`Wire`: JSON, so times are ISO strings).
  */
-export type OperatorServices = Pick<Services, 'users' | 'clients' | 'audit' | 'sessions' | 'twoFactor' | 'apiTokens'>;
+export type OperatorServices = Pick<Services, 'users' | 'userCsv' | 'clients' | 'audit' | 'sessions' | 'twoFactor' | 'apiTokens'>;
 
 /** A value as JSON carries it: a Date becomes its ISO string. */
 export type Wire<T> = T extends Date ? string : T extends readonly (infer U)[] ? Wire<U>[] : T extends object ? { [K in keyof T]: Wire<T[K]> } : T;
@@ -61,6 +62,9 @@ export const OPERATIONS = {
   'users.resetTwoFactor': async (s: S, ctx: C, p: { id: number }): Promise<Wire<UserSummary>> => wire(await s.twoFactor.reset(ctx, p.id)),
   'users.get': async (s: S, ctx: C, p: { id: number }): Promise<Wire<UserSummary>> => wire(await s.users.get(ctx, p.id)),
   'users.list': async (s: S, ctx: C, p: { query: ListUsersQuery }): Promise<Wire<Page<UserSummary>>> => wire(await s.users.list(ctx, p.query)),
+  'users.listAll': async (s: S, ctx: C, p: { filters: ExportFilters }): Promise<Wire<UserSummary>[]> => wire(await s.users.listAll(ctx, p.filters)),
+  'users.export': (s: S, ctx: C, p: { filters: ExportFilters }): Promise<string> => s.userCsv.exportCsv(ctx, p.filters),
+  'users.import': (s: S, ctx: C, p: { csv: string; dryRun: boolean }): Promise<ImportReport> => s.userCsv.importCsv(ctx, p.csv, { dryRun: p.dryRun }),
   'sessions.list': async (s: S, ctx: C, p: { userId: number }): Promise<Wire<SessionSummary>[]> => wire(await s.sessions.listOf(ctx, p.userId)),
   'sessions.revokeAll': (s: S, ctx: C, p: { userId: number }): Promise<number> => s.sessions.revokeAllOf(ctx, p.userId),
   'apiTokens.create': async (s: S, ctx: C, p: { userId: number; input: CreateApiTokenData }): Promise<Wire<NewApiToken>> => wire(await s.apiTokens.createFor(ctx, p.userId, p.input)),

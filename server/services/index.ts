@@ -18,11 +18,14 @@ import { SessionService } from './session.service.js';
 import { TwoFactorService } from './two-factor.service.js';
 import { TicketService } from './ticket.service.js';
 import { UserSummaryReader } from './user-read-model.js';
+import { UserCsvService } from './user-csv.service.js';
 import { UserService } from './user.service.js';
 
 /** Every service, built once per process on one database. */
 export interface Services {
   readonly users: UserService;
+  /** Bulk import and export of users as CSV. */
+  readonly userCsv: UserCsvService;
   readonly clients: ClientService;
   readonly auth: AuthService;
   readonly tickets: TicketService;
@@ -92,8 +95,10 @@ export function createServices(database: Database, options: ServicesOptions): Se
   const apiTokens = new ApiTokenService(database.orm.em, audit, actors);
   const auth = new AuthService(database.orm.em, passwords, tokens, throttle, audit, actors, sessions, userReads, links, mailing, apiTokens, options.signInEvents);
   const twoFactor = new TwoFactorService(options.twoFactorKey && new SecretBox(options.twoFactorKey), auth, audit, actors, userReads);
+  const users = new UserService(passwords, throttle, audit, actors, userReads, auth, sessions, apiTokens, links, mailing);
   const services: Services = {
-    users: new UserService(passwords, throttle, audit, actors, userReads, auth, sessions, apiTokens, links, mailing),
+    users,
+    userCsv: new UserCsvService(users, audit, actors, links, mailing),
     clients: new ClientService(audit, actors),
     auth,
     tickets: new TicketService(notifications, audit, userReads),

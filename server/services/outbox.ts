@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { OutboxEmail } from '../entities/outbox-email.entity.js';
+import { insertAll } from './persistence.js';
 
 /** What a service that queues emails needs besides the outbox: where links point, and whom to tell after the commit. */
 export interface Mailing {
@@ -27,7 +28,8 @@ export interface QueuedEmail {
 export async function queueEmails(em: EntityManager, emails: readonly QueuedEmail[]): Promise<void> {
   if (emails.length === 0) return;
   const now = new Date();
-  await em.insertMany(
+  await insertAll(
+    em,
     OutboxEmail,
     emails.map(
       (email) =>

@@ -1,4 +1,5 @@
 import { ForeignKeyConstraintViolationException, UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { EntityName } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { DomainError } from '../domain/errors.js';
 
@@ -26,4 +27,17 @@ export async function inTransaction<T>(em: EntityManager, work: (em: EntityManag
 /** A LIKE pattern that matches `text` literally. */
 export function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/** Rows per INSERT statement: a statement carries at most 65,535 parameters, and a row of ours at most a dozen. */
+const ROWS_PER_INSERT = 1000;
+
+/**
+ * Inserts every row, in as few statements as PostgreSQL's parameter limit allows (one for up to
+ * a thousand rows); returns the new primary keys in the order of the rows.
+ */
+export async function insertAll<T extends object>(em: EntityManager, entity: EntityName<T>, rows: readonly object[]): Promise<unknown[]> {
+  const keys: unknown[] = [];
+  for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) keys.push(...(await em.insertMany(entity, rows.slice(i, i + ROWS_PER_INSERT) as never)));
+  return keys;
 }

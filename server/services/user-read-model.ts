@@ -123,6 +123,14 @@ export async function findUserSummaries(em: EntityManager, ids: readonly number[
   return new Map(rows.map((row) => [row.user.id, toUserSummary(row.user)]));
 }
 
+/** Users with their access lists, by email (stored lower-cased: pass them so), in one statement; keyed by email. */
+export async function findUserSummariesByEmail(em: EntityManager, emails: readonly string[]): Promise<Map<string, UserSummary>> {
+  if (emails.length === 0) return new Map();
+  // One parameter whatever the number of emails (a statement carries at most 65,535).
+  const rows = await em.execute<{ user: UserJson }[]>(`select ${USER_JSON} as "user" from "users" u where u."email" in (select json_array_elements_text(?::json))`, [JSON.stringify(emails)]);
+  return new Map(rows.map((row) => [row.user.email, toUserSummary(row.user)]));
+}
+
 /**
  * Reads of single users (`user(id)`, `me`, a ticket's creator) that arrive together share one
  * statement (coalesce.ts).

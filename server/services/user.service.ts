@@ -2,9 +2,9 @@ import { isIP } from 'node:net';
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { canReadUser } from '../domain/access.js';
-import { diffFields } from '../domain/audit.js';
+import { diffFields, userAuditSnapshot } from '../domain/audit.js';
 import { DomainError, MESSAGES, ValidationError, notFound } from '../domain/errors.js';
-import { checkPage, pageOf, type Page, type PageQuery } from '../domain/page.js';
+import { PAGE_LIMIT_MAX, checkPage, pageOf, type Page, type PageQuery } from '../domain/page.js';
 import { DEFAULT_ROLES, type Role } from '../domain/roles.js';
 import { USER_STATUSES, isUserStatus, type UserStatus } from '../domain/user-status.js';
 import { DEFAULT_USER_ORDER, SORT_DIRECTIONS, USER_ORDER_FIELDS, isSortDirection, isUserOrderField, type SortDirection, type UserOrderField } from '../domain/user-order.js';
@@ -32,14 +32,15 @@ import type { ServiceContext } from './context.js';
 import { requireAdmin, requireUser, requireUserAccess } from './guards.js';
 import type { LoginThrottle } from './login-throttle.js';
 import type { AccountLinks } from './account-links.js';
-import { invitationEmail } from './account-emails.js';
-import { queueEmails, type Mailing } from './outbox.js';
+import { sendInvitations } from './invitations.js';
+import type { Mailing } from './outbox.js';
 import { inTransaction, type ConstraintVerdicts } from './persistence.js';
 import type { SessionService } from './session.service.js';
 import { refuseApiToken, type ApiTokenService } from './api-token.service.js';
 import { findUserPage, type UserListing, type UserSummary, type UserSummaryReader } from './user-read-model.js';
 
-const WRITE_VERDICTS: ConstraintVerdicts = {
+/** What the database's refusals mean when users are written. */
+export const WRITE_VERDICTS: ConstraintVerdicts = {
   unique: () => new DomainError('ALREADY_EXISTS', MESSAGES.emailTaken),
   foreignKey: () => new ValidationError({ clientIds: 'a client on the list was deleted meanwhile' }),
 };
@@ -159,6 +160,22 @@ export class UserService {
     return pageOf(items, total, listing);
   }
 
+  /**
+   * Every user the filters of `list` match (search, status, clientId), in the order of `list`'s
+   * default, read a page at a time by id (the export of users).
+   */
+  async listAll({ em, actor }: ServiceContext, filters: Pick<ListUsersQuery, 'search' | 'status' | 'clientId'> = {}): Promise<UserSummary[]> {
+    requireAdmin(actor);
+    const listing = checkListing({ search: filters.search, status: filters.status, clientId: filters.clientId, limit: PAGE_LIMIT_MAX });
+    const users: UserSummary[] = [];
+    for (let after: number | null = null; ; ) {
+      const { items } = await findUserPage(em, { ...listing, after });
+      users.push(...items);
+      if (items.length < listing.limit) return users;
+      after = items.at(-1)!.id;
+    }
+  }
+
   /** One user with their access list (ADMIN, or the user themselves). */
   async get({ em, actor }: ServiceContext, rawId: string | number): Promise<UserSummary> {
     const id = requireId(rawId);
@@ -267,10 +284,7 @@ export class UserService {
   /** Inside the caller's transaction: a new invitation link for the user, and its email in the outbox. */
   private async sendInvitation(em: EntityManager, ctx: ServiceContext, userId: number): Promise<void> {
     const user = await em.findOneOrFail(User, userId, { populate: ['clients'] });
-    const inviter = ctx.actor.kind === 'user' ? ((await em.findOne(User, ctx.actor.id, { fields: ['name'] }))?.name ?? 'An admin') : 'An operator';
-    const link = await this.links.issue(em, userId, 'invite', ctx.actor.kind === 'user' ? ctx.actor.id : null);
-    const clients = user.clients.getItems().map((c) => c.name).sort((a, b) => a.localeCompare(b));
-    await queueEmails(em, [invitationEmail({ to: user.email, name: user.name, inviter, roles: user.roles, clients, link, ttlSeconds: this.links.ttl('invite'), publicUrl: this.emails.publicUrl })]);
+    await sendInvitations(em, ctx, this.links, this.emails, [{ id: user.id, email: user.email, name: user.name, roles: user.roles, clientNames: user.clients.getItems().map((c) => c.name) }]);
   }
 
   /**
@@ -470,18 +484,23 @@ function checkListing(query: ListUsersQuery): UserListing {
  * one cannot sign in. A user who is not an active admin is never the last one.
  */
 export async function assertAnotherAdmin(em: EntityManager, userId: number): Promise<void> {
-  const rows = await em.execute<{ id: number }[]>(`select "id" from "users" where 'admin' = any("roles") and "status" = 'active' order by "id" for update`);
-  const admins = rows.map((r) => Number(r.id));
+  const admins = await lockActiveAdmins(em);
   if (admins.includes(userId) && admins.length === 1) throw new DomainError('LAST_ADMIN', MESSAGES.lastAdmin);
+}
+
+/** Inside the caller's transaction: the ids of the active admins, their rows locked (the last-admin rule's look-up). */
+export async function lockActiveAdmins(em: EntityManager): Promise<number[]> {
+  const rows = await em.execute<{ id: number }[]>(`select "id" from "users" where 'admin' = any("roles") and "status" = 'active' order by "id" for update`);
+  return rows.map((r) => Number(r.id));
 }
 
 /** A user's fields as the audit log records them (never the password or its hash). */
 function snapshot(user: User): Record<string, unknown> {
-  return {
+  return userAuditSnapshot({
     name: user.name,
     email: user.email,
-    roles: [...user.roles],
-    clientIds: user.clients.isInitialized() ? user.clients.getIdentifiers<number>().sort((a, b) => a - b) : undefined,
+    roles: user.roles,
+    clientIds: user.clients.isInitialized() ? user.clients.getIdentifiers<number>() : undefined,
     notificationPreferences: { email: user.notifyByEmail, ui: user.notifyInUi },
-  };
+  });
 }

@@ -287,6 +287,8 @@ describe('--help', () => {
     ['user', 'list', './scripts/user list'],
     ['user', 'get', './scripts/user get 1'],
     ['user', 'unlock', './scripts/user unlock 1'],
+    ['user', 'export', './scripts/user export > users.csv'],
+    ['user', 'import', './scripts/user import users.csv --dry-run'],
     ['client', 'create', './scripts/client create --name'],
     ['client', 'update', './scripts/client update 1 --name'],
     ['client', 'delete', './scripts/client delete 1'],

@@ -1,12 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../server/logger.js';
-import { smtpMailer } from '../../server/mail/mailer.js';
-import { OutboxWorker } from '../../server/mail/outbox-worker.js';
 import { runCli } from '../support/cli.js';
 import { DEFAULT_PASSWORD, login, makeAdmin, makeClient, makeUser } from '../support/factories.js';
+import { startMailingTestServer, type MailingTestServer } from '../support/mailing-server.js';
 import { spawnServer, tempDataDir } from '../support/process.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { startSmtpServer, type ReceivedEmail, type TestSmtpServer } from '../support/smtp.js';
+import type { ReceivedEmail, TestSmtpServer } from '../support/smtp.js';
 
 /**
  * The account lifecycle (schema.graphql: UserStatus, inviteUser, resendInvitation,
@@ -14,25 +12,19 @@ import { startSmtpServer, type ReceivedEmail, type TestSmtpServer } from '../sup
  * through the outbox to a real SMTP server, links used once, expiring, superseded, kept only as
  * hashes; suspension ending sessions at once.
  */
+let mailing: MailingTestServer;
 let server: TestServer;
 let smtp: TestSmtpServer;
-let worker: OutboxWorker;
 let admin: { id: number; email: string; name: string };
 let adminToken: string;
 
 beforeAll(async () => {
-  smtp = await startSmtpServer();
-  server = await startTestServer({ onEmailQueued: () => worker?.nudge() });
-  worker = new OutboxWorker(server.db.database.orm, smtpMailer(smtp.url, 'Tracker Tests <tracker@example.com>'), silentLogger, { pollMs: 50 });
-  worker.start();
+  mailing = await startMailingTestServer();
+  ({ server, smtp } = mailing);
   admin = await makeAdmin(server, { name: 'Grace Admin', notificationPreferences: { email: false, ui: false } });
   adminToken = await login(server, admin.email);
 });
-afterAll(async () => {
-  await worker?.stop();
-  await smtp?.close();
-  await server?.close();
-});
+afterAll(() => mailing?.close());
 
 const code = (res: { errors?: { extensions: { code: string } }[] }) => res.errors?.[0]?.extensions.code ?? 'OK';
 const LOGIN = 'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }';

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REQUEST_MAX_BYTES } from '../../server/domain/limits.js';
 import { DEFAULT_PASSWORD, makeAdmin } from '../support/factories.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
@@ -61,8 +62,8 @@ describe('request bodies', () => {
   });
   afterAll(() => server?.close());
 
-  it('larger than a megabyte are refused with 413 before they are read in full', async () => {
-    const res = await fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: `{ me { id } }`, variables: { x: 'x'.repeat(2 * 1024 * 1024) } }) });
+  it(`larger than ${REQUEST_MAX_BYTES} bytes (room for the largest users file to import) are refused with 413 before they are read in full`, async () => {
+    const res = await fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: `{ me { id } }`, variables: { x: 'x'.repeat(REQUEST_MAX_BYTES + 1024) } }) });
     expect(res.status).toBe(413);
     const body = (await res.json()) as { errors: { extensions: { code: string } }[] };
     expect(body.errors[0]!.extensions.code).toBe('BAD_USER_INPUT');

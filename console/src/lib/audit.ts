@@ -20,6 +20,7 @@ const ACTION_LABELS: Record<AuditAction, string> = {
   'user.password.reset': 'Password reset',
   'user.suspend': 'User suspended',
   'user.reactivate': 'User reactivated',
+  'user.import': 'Users imported',
   'client.create': 'Client created',
   'client.update': 'Client updated',
   'client.delete': 'Client deleted',
