@@ -16,8 +16,8 @@ export async function copyText(text: string, what: string): Promise<boolean> {
 }
 
 /** Saves `text` as a file of the browser's downloads, made here (a Blob URL: nothing leaves the page). */
-export function downloadText(fileName: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: 'text/plain;charset=utf-8' }));
+export function downloadText(fileName: string, text: string, type = 'text/plain;charset=utf-8'): void {
+  const url = URL.createObjectURL(new Blob([text], { type }));
   const link = document.createElement('a');
   link.href = url;
   link.download = fileName;

@@ -261,6 +261,33 @@ export const UsersQuery = graphql(
   [UserFields],
 );
 
+/** The CSV of the users that `users` lists with the same filters (name,email,roles,clients,status), for Export CSV. */
+export const ExportUsersQuery = graphql(`
+  query ExportUsers($search: String, $status: UserStatus, $clientId: ID) {
+    exportUsers(search: $search, status: $status, clientId: $clientId)
+  }
+`);
+
+/** A users file, all or nothing; with dryRun the same report, and nothing changed. A file refused whole is BAD_USER_INPUT with fields.csv. */
+export const ImportUsersMutation = graphql(`
+  mutation ImportUsers($csv: String!, $dryRun: Boolean) {
+    importUsers(csv: $csv, dryRun: $dryRun) {
+      applied
+      created
+      updated
+      unchanged
+      errors
+      rows {
+        line
+        email
+        action
+        changes
+        error
+      }
+    }
+  }
+`);
+
 /** A user's page, with their sign-in lockout (the server reads a whole page's lockouts at once, so the list asks too). */
 export const UserQuery = graphql(
   `
@@ -609,3 +636,5 @@ export type AuditEventData = ResultOf<typeof AuditEventFields>;
 export type SessionData = ResultOf<typeof SessionFields>;
 export type ApiTokenData = ResultOf<typeof ApiTokenFields>;
 export type TotpEnrollmentData = ResultOf<typeof StartTotpEnrollmentMutation>['startTotpEnrollment'];
+export type ImportReportData = ResultOf<typeof ImportUsersMutation>['importUsers'];
+export type ImportRowData = ImportReportData['rows'][number];
