@@ -9,6 +9,7 @@ import type { Database } from './db/database.js';
 import { createRequestContext, type RequestContext } from './graphql/context.js';
 import { createErrorFormatter } from './graphql/errors.js';
 import { GRAPHQL_LIMITS, costOf, costProblem, limitRules } from './graphql/limits.js';
+import { CompiledExecutor } from './graphql/executor.js';
 import { buildGraphQLSchema } from './graphql/schema.js';
 import type { Logger } from './logger.js';
 import { isMetricsToken, saneOperationName, type Metrics } from './metrics.js';
@@ -107,7 +108,8 @@ export async function startHttpServer(services: Services, database: Pick<Databas
   const clientAddress = new ClientAddress(options.trustProxy ?? []);
   if (!assets.built) logger.warn(`The admin console is not built (no ${assets.fallbackPage}): / shows a placeholder. Run npm run build:console.`);
   const apollo = new ApolloServer<RequestContext>({
-    schema: options.schema ?? buildGraphQLSchema(),
+    // Apollo parses and validates; the operations run compiled (graphql/executor.ts).
+    gateway: new CompiledExecutor(options.schema ?? buildGraphQLSchema()).gateway(),
     formatError: createErrorFormatter(logger),
     includeStacktraceInErrorResponses: false,
     introspection: options.introspection ?? !options.production,

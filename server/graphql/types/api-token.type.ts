@@ -1,7 +1,7 @@
 import { ArgsType, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import type { ApiTokenSummary } from '../../services/api-token.service.js';
 
-@ObjectType('ApiToken', { description: "A script's credential: acts as its user, with the user's current roles and client list. Its secret is shown once, when it is made." })
+@ObjectType('ApiToken', { simpleResolvers: true, description: "A script's credential: acts as its user, with the user's current roles and client list. Its secret is shown once, when it is made." })
 export class ApiTokenView {
   @Field(() => ID)
   id!: string;
@@ -19,7 +19,7 @@ export class ApiTokenView {
   lastUsedAt!: Date | null;
 }
 
-@ObjectType('NewApiToken')
+@ObjectType('NewApiToken', { simpleResolvers: true })
 export class NewApiTokenView {
   @Field(() => String, { description: 'Starts with "trk_". Shown this once: the server keeps only a hash of it.' })
   token!: string;

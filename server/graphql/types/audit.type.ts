@@ -4,7 +4,7 @@ import { ArgsType, Field, ID, Int, ObjectType } from 'type-graphql';
 import type { AuditEvent } from '../../entities/audit-event.entity.js';
 import { PageOf } from './page.type.js';
 
-@ObjectType('AuditEvent', { description: 'Who did what to which record, when, from where, and which fields changed.' })
+@ObjectType('AuditEvent', { simpleResolvers: true, description: 'Who did what to which record, when, from where, and which fields changed.' })
 export class AuditEventView {
   @Field(() => ID)
   id!: string;
@@ -40,7 +40,7 @@ export class AuditEventView {
   sourceAddress!: string | null;
 }
 
-@ObjectType('AuditEventPage')
+@ObjectType('AuditEventPage', { simpleResolvers: true })
 export class AuditEventPageView extends PageOf(AuditEventView) {}
 
 @ArgsType()

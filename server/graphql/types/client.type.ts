@@ -1,7 +1,7 @@
 import { Field, ID, InputType, ObjectType } from 'type-graphql';
 import type { ClientSummary } from '../../services/user-read-model.js';
 
-@ObjectType('Client', { description: 'A customer account: the data of the tracker belongs to clients.' })
+@ObjectType('Client', { simpleResolvers: true, description: 'A customer account: the data of the tracker belongs to clients.' })
 export class ClientView {
   @Field(() => ID)
   id!: string;

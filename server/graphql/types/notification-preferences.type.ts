@@ -1,6 +1,6 @@
 import { Field, InputType, ObjectType } from 'type-graphql';
 
-@ObjectType('NotificationPreferences', { description: 'How a user wants to hear about changes to the data of their clients.' })
+@ObjectType('NotificationPreferences', { simpleResolvers: true, description: 'How a user wants to hear about changes to the data of their clients.' })
 export class NotificationPreferencesView {
   @Field(() => Boolean, { description: 'By email.' })
   email!: boolean;

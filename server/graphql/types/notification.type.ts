@@ -6,7 +6,7 @@ import type { Notification } from '../../entities/notification.entity.js';
 import { PageOf } from './page.type.js';
 import { TicketView, toTicketView } from './ticket.type.js';
 
-@ObjectType('Notification')
+@ObjectType('Notification', { simpleResolvers: true })
 export class NotificationView {
   @Field(() => ID)
   id!: string;
@@ -24,7 +24,7 @@ export class NotificationView {
   readAt!: Date | null;
 }
 
-@ObjectType('NotificationPage')
+@ObjectType('NotificationPage', { simpleResolvers: true })
 export class NotificationPageView extends PageOf(NotificationView) {
   @Field(() => Int, { description: 'How many of your notifications are unread, over all pages.' })
   unread!: number;

@@ -6,7 +6,7 @@ import { Field, Int, ObjectType, type ClassType } from 'type-graphql';
  */
 export function PageOf<T extends object>(item: ClassType<T>, totalDescription?: string) {
   // Never in the schema by itself: only the named subclasses are reachable from a resolver.
-  @ObjectType()
+  @ObjectType({ simpleResolvers: true })
   abstract class Page {
     @Field(() => [item])
     items!: T[];

@@ -1,7 +1,7 @@
 import { Field, ID, ObjectType } from 'type-graphql';
 import type { SessionSummary } from '../../services/session.service.js';
 
-@ObjectType('Session', { description: 'A sign-in: open until it expires, or until logout, revocation or a password change ends it.' })
+@ObjectType('Session', { simpleResolvers: true, description: 'A sign-in: open until it expires, or until logout, revocation or a password change ends it.' })
 export class SessionView {
   @Field(() => ID)
   id!: string;

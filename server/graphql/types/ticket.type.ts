@@ -12,7 +12,7 @@ export enum TicketStatusValue {
 
 registerEnumType(TicketStatusValue, { name: 'TicketStatus' });
 
-@ObjectType('Ticket', { description: 'A tracked record; it belongs to one client.' })
+@ObjectType('Ticket', { simpleResolvers: true, description: 'A tracked record; it belongs to one client.' })
 export class TicketView {
   @Field(() => ID)
   id!: string;
@@ -43,7 +43,7 @@ export class TicketView {
   updatedAt!: Date;
 }
 
-@ObjectType('TicketPage')
+@ObjectType('TicketPage', { simpleResolvers: true })
 export class TicketPageView extends PageOf(TicketView) {}
 
 @InputType('CreateTicketInput')

@@ -1,6 +1,6 @@
 import { ArgsType, Field, ObjectType } from 'type-graphql';
 
-@ObjectType('TotpEnrollment', { description: 'A secret to add to an authenticator app: scan otpauthUrl as a QR code, or type the secret.' })
+@ObjectType('TotpEnrollment', { simpleResolvers: true, description: 'A secret to add to an authenticator app: scan otpauthUrl as a QR code, or type the secret.' })
 export class TotpEnrollmentView {
   @Field(() => String, { description: 'Base32, no padding.' })
   secret!: string;

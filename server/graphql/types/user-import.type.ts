@@ -16,7 +16,7 @@ registerEnumType(ImportActionValue, {
   description: 'created: a new email, invited. updated: an existing user whose name, roles or clients change. unchanged: nothing to change. error: a bad row (then nothing is imported).',
 });
 
-@ObjectType('ImportRow', { description: 'One row of an imported file.' })
+@ObjectType('ImportRow', { simpleResolvers: true, description: 'One row of an imported file.' })
 export class ImportRowView {
   @Field(() => Int, { description: 'Its line in the file; the header is line 1.' })
   line!: number;
@@ -34,7 +34,7 @@ export class ImportRowView {
   error!: string | null;
 }
 
-@ObjectType('ImportReport', { description: 'What an import did, or with dryRun would do: all or nothing.' })
+@ObjectType('ImportReport', { simpleResolvers: true, description: 'What an import did, or with dryRun would do: all or nothing.' })
 export class ImportReportView {
   @Field(() => Boolean, { description: 'False for a dry run, and for a file with a bad row (nothing changed).' })
   applied!: boolean;

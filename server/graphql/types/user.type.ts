@@ -7,7 +7,7 @@ import { RoleValue, toRoleValue } from './role.type.js';
 import { PageOf } from './page.type.js';
 import { UserStatusValue, toUserStatusValue } from './user-status.type.js';
 
-@ObjectType('User')
+@ObjectType('User', { simpleResolvers: true })
 export class UserView {
   @Field(() => ID)
   id!: string;
@@ -43,10 +43,10 @@ export class UserView {
   twoFactorEnabled!: boolean;
 }
 
-@ObjectType('UserPage')
+@ObjectType('UserPage', { simpleResolvers: true })
 export class UserPageView extends PageOf(UserView, 'How many users match, over all pages.') {}
 
-@ObjectType('AuthPayload')
+@ObjectType('AuthPayload', { simpleResolvers: true })
 export class AuthPayloadView {
   @Field(() => String, { description: 'Send as "Authorization: Bearer <token>".' })
   token!: string;
