@@ -118,6 +118,14 @@ async function passwordOf(page: Page, email: string) {
   await page.getByLabel('Password').fill(DEFAULT_PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
+const USERS_HEADER = 'name,email,roles,clients,status';
+/** Import's preview of a users file of these lines (the header first). */
+async function previewImport(page: Page, ...lines: string[]) {
+  const csv = `${lines.join('\r\n')}\r\n`;
+  await page.getByLabel('Users file (CSV)').setInputFiles({ name: 'users.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await page.getByRole('button', { name: 'Preview' }).click();
+}
+const importReport = (page: Page, name: 'Preview' | 'Result') => page.getByRole('region', { name });
 const twoFactorSection = (page: Page) => page.getByRole('region', { name: 'Two-factor authentication' });
 const otherDevice = (page: Page, list: string) => page.getByRole('list', { name: list }).getByRole('listitem').filter({ hasText: 'Firefox on Windows' });
 
@@ -372,6 +380,38 @@ const ADMIN: View[] = [
     then: (page) => page.getByRole('button', { name: 'Save' }).click(),
   },
   { name: 'users, no match', path: () => '/users?q=nobody-at-all', ready: (page) => page.getByText('No user matches “nobody-at-all”') },
+  { name: 'import users', path: () => '/users/import', ready: heading('Import users') },
+  {
+    name: 'import users, a file refused whole',
+    path: () => '/users/import',
+    ready: (page) => page.locator('#import-file-error'),
+    then: (page) => previewImport(page, 'not,the,header', 'a,b,c'),
+  },
+  {
+    name: 'import users, preview with errors',
+    path: () => '/users/import',
+    ready: (page) => importReport(page, 'Preview').getByText(/^Nothing was changed/),
+    then: (page) => previewImport(page, USERS_HEADER, 'Uma User,uma@example.com,user;boss,Acme Corp;Globex,active', 'No Email,not-an-email,user,,', 'Nina New,nina@example.com,user,Acme Corp,'),
+  },
+  {
+    name: 'import users, preview ready to apply',
+    path: () => '/users/import',
+    ready: (page) => importReport(page, 'Preview').getByRole('button', { name: 'Apply' }),
+    then: async (page) => {
+      await previewImport(page, USERS_HEADER, 'Uma User,uma@example.com,user,Acme Corp;Globex,active', 'Nina New,nina@example.com,user,Acme Corp,', 'Lee Renamed,lee@example.com,user,Acme Corp,');
+      await importReport(page, 'Preview').getByLabel('Show unchanged rows').check();
+    },
+  },
+  {
+    name: 'import users, result',
+    // Each width invites someone of its own: once applied, a file has nothing more to change.
+    path: () => '/users/import',
+    ready: (page) => importReport(page, 'Result'),
+    then: async (page) => {
+      await previewImport(page, USERS_HEADER, `Ivy ${widthOf(page)},ivy-${widthOf(page)}@example.com,user,Globex,`);
+      await importReport(page, 'Preview').getByRole('button', { name: 'Apply' }).click();
+    },
+  },
   { name: 'audit log', path: () => '/audit', ready: (page) => page.getByRole('table') },
   { name: 'audit log, filtered', path: () => `/audit?action=ticket.update&actor=${ids.admin}`, ready: (page) => page.getByRole('table') },
   ...EVERYONE,
