@@ -303,13 +303,13 @@ async function main() {
   };
   const commonSearch = () => LAST_NAMES[Math.floor(random() * LAST_NAMES.length)].toLowerCase().slice(1, 6); // "kafor"
 
-  const add = (scenario, server, floorResult, note = '') => rows.push({ scenario, server, floor: floorResult, note });
+  const add = (scenario, server, floorResult, note = '', key = '') => rows.push({ scenario, server, floor: floorResult, note, key });
 
   if (wanted('page')) {
     const v = () => ({ skip: randomSkip(), limit: 100 });
     const s = await load('users page, server', { url, query: Q.page, variables: v, token, pid: server.pid });
     const f = floor && (await load('users page, floor', { url: floor.url, query: Q.page, variables: v, pid: floor.pid }));
-    add('users page (limit 100, random skip, clients, total)', s, f);
+    add('users page (limit 100, random skip, clients, total)', s, f, '', 'page');
     if (floorSameSql) {
       const same = await load('users page, floor with the server SQL', { url: floorSameSql.url, query: Q.page, variables: v, pid: floorSameSql.pid });
       add('users page: server vs a floor using the server SQL', s, same, 'same statement shape: what the stack costs');
@@ -319,14 +319,16 @@ async function main() {
     const v = () => ({ id: randomId() });
     const s = await load('user(id), server', { url, query: Q.get, variables: v, token, pid: server.pid });
     const f = floor && (await load('user(id), floor', { url: floor.url, query: Q.get, variables: v, pid: floor.pid }));
-    add('user(id) (random id)', s, f);
+    add('user(id) (random id)', s, f, '', 'get');
+  }
+  if (wanted('get-api-token')) {
+    // The same requests signed with an API token (trk_…) instead of a sign-in's JWT.
+    const { createApiToken } = await gql(url, Q.apiToken, {}, token);
+    const s = await load('user(id), API token', { url, query: Q.get, variables: () => ({ id: randomId() }), token: createApiToken.token, pid: server.pid });
+    const session = rows.find((r) => r.key === 'get')?.server;
+    add('user(id) with an API token', s, undefined, session ? `${(s.rps / session.rps).toFixed(2)}× user(id) with a session` : '', 'get-api-token');
   }
   if (wanted('me')) add('me', await load('me', { url, query: Q.me, variables: () => ({}), token, pid: server.pid }));
-  if (wanted('me-api-token')) {
-    // The same request signed with an API token (trk_…) instead of a sign-in's JWT.
-    const { createApiToken } = await gql(url, Q.apiToken, {}, token);
-    add('me, with an API token', await load('me, API token', { url, query: Q.me, variables: () => ({}), token: createApiToken.token, pid: server.pid }));
-  }
   if (wanted('search')) {
     add(`users(search:) selective, e.g. "${selectiveSearch()}"`, await load('search, selective', { url, query: Q.search, variables: () => ({ search: selectiveSearch() }), token, pid: server.pid }));
     add(`users(search:) common, e.g. "${commonSearch()}" (1/60 match)`, await load('search, common', { url, query: Q.search, variables: () => ({ search: commonSearch() }), token, pid: server.pid }));
@@ -364,7 +366,7 @@ async function main() {
     await new Promise((resolve) => setTimeout(resolve, 500));
     const me = await load('me while 20 logins run', { url, query: Q.me, variables: () => ({}), token, connections: 1, duration: opts.duration - 1, pid: server.pid });
     const l = await logins;
-    add('me, one connection, while 20 logins run at once', me, undefined, `logins meanwhile: ${fmt(l.rps)}/s, p99 ${l.p99} ms`);
+    add('me, one connection, while 20 logins run at once', me, undefined, `logins meanwhile: ${fmt(l.rps)}/s, p99 ${l.p99} ms`, 'me-under-login');
   }
 
   // Bulk import (importUsers): one file of 5,000 rows, mostly new emails (each invited, its email
@@ -395,13 +397,15 @@ async function main() {
   await new Promise((resolve) => setTimeout(resolve, 3000));
   const afterRss = rssMb(server.pid);
   // V8 keeps the heap a load grew until its memory reducer sees the process idle (tens of
-  // seconds): wait for that, up to a minute, to report what the server settles back to.
-  const settled = { rss: afterRss, seconds: 3 };
-  while (settled.rss > idleRss * 1.15 && settled.seconds < 60) {
+  // seconds): wait for that, up to a minute, to report what the server settles back to, and
+  // what it holds 10 s after the load (a target).
+  const settled = { rss: afterRss, seconds: 3, at10: NaN };
+  while ((settled.rss > idleRss * 1.15 || settled.seconds < 10) && settled.seconds < 60) {
     status(`server RSS after the load: ${fmt(settled.rss)} MB at ${settled.seconds} s; waiting for it to settle…`);
     await new Promise((resolve) => setTimeout(resolve, 1000));
     settled.seconds += 1;
     settled.rss = rssMb(server.pid);
+    if (settled.seconds === 10) settled.at10 = settled.rss;
   }
 
   // The operator CLI: ./scripts/user get 1, wall time, on this database.
@@ -481,8 +485,9 @@ function report({ startedAt, load1, counts, startRss, idleRss, afterRss, settled
     );
   }
   out.push('');
-  const back = settled.seconds > 3 ? `, ${fmt(settled.rss)} MB ${settled.seconds} s after it` : '';
-  out.push(`Server RSS: ${fmt(startRss)} MB at start, ${fmt(idleRss)} MB idle after warm-up, ${fmt(afterRss)} MB idle 3 s after the load${back}.`);
+  const back = settled.seconds > 10 ? `, ${fmt(settled.rss)} MB ${settled.seconds} s after it` : '';
+  out.push(`Server RSS: ${fmt(startRss)} MB at start, ${fmt(idleRss)} MB idle after warm-up, ${fmt(afterRss)} MB idle 3 s after the load, ${fmt(settled.at10)} MB 10 s after it${back}.`);
+  out.push(...targets(settled));
   if (cli) out.push(`\`./scripts/user get 1\` on this database: median ${fmt(cli.median)} ms, max ${fmt(cli.max)} ms wall (7 runs).`);
   if (imports) {
     const i = imports.first.data.importUsers;
@@ -492,6 +497,32 @@ function report({ startedAt, load1, counts, startRss, idleRss, afterRss, settled
     );
   }
   console.log(out.join('\n'));
+}
+
+/** The performance targets (README, Performance) against this run: met, or missed and by how much. */
+function targets(settled) {
+  const row = (key) => rows.find((r) => r.key === key);
+  const lines = [];
+  const check = (what, ok, figures) => lines.push(`| ${what} | ${ok === undefined ? 'not run' : ok ? '**met**' : '**missed**'} | ${figures} |`);
+  const page = row('page');
+  if (page?.floor) {
+    const rps = page.server.rps / page.floor.rps;
+    const p99 = page.server.p99 / page.floor.p99;
+    check('users page: req/s ≥ 1.0× the floor and p99 ≤ 1.5× its p99', rps >= 1 && p99 <= 1.5, `${rps.toFixed(2)}× req/s, ${p99.toFixed(2)}× p99`);
+  }
+  const get = row('get');
+  if (get?.floor) check('user(id) with a session ≥ 0.75× the floor', get.server.rps / get.floor.rps >= 0.75, `${(get.server.rps / get.floor.rps).toFixed(2)}×`);
+  const api = row('get-api-token');
+  if (api && get) check('user(id) with an API token within 10 % of a session', api.server.rps >= 0.9 * get.server.rps, `${(api.server.rps / get.server.rps).toFixed(2)}× the session's req/s`);
+  const loaded = rows.filter((r) => Number.isFinite(r.server.rss));
+  if (loaded.length) {
+    const worst = loaded.reduce((a, b) => (b.server.rss > a.server.rss ? b : a));
+    check('server RSS during the load ≤ 150 MB', worst.server.rss <= 150, `highest ${fmt(worst.server.rss)} MB (${worst.scenario})`);
+  }
+  check('server RSS back under 150 MB within 10 s of the load', Number.isFinite(settled.at10) ? settled.at10 <= 150 : undefined, `${fmt(settled.at10)} MB at 10 s`);
+  const me = row('me-under-login');
+  if (me) check('me p99 under 20 ms while 20 logins run', me.server.p99 < 20, `p99 ${me.server.p99} ms`);
+  return lines.length ? ['', '| target | result | figures |', '| --- | --- | --- |', ...lines] : [];
 }
 
 function reportSearch(bigSearch) {
