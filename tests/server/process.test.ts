@@ -92,6 +92,17 @@ describe.skipIf(onPostgres)('configuration', () => {
     expect(server.output()).toContain('JWT_SECRET is required when NODE_ENV=production');
   });
 
+  it('warns at start, in production without SMTP_URL, that emailed links will be written to the log', async () => {
+    const production = start({ TRACKER_DATA_DIR: tempDataDir(), NODE_ENV: 'production', JWT_SECRET: 'p'.repeat(40) });
+    await production.ready();
+    expect(production.output()).toMatch(/warn.*SMTP_URL is not set while NODE_ENV=production: .*invitation and password-reset links included/);
+
+    const development = start({ TRACKER_DATA_DIR: tempDataDir() });
+    await development.ready();
+    expect(development.output()).toContain('SMTP_URL is not set: notification emails are written to this log');
+    expect(development.output()).not.toContain('NODE_ENV=production');
+  });
+
   it('refuses a JWT_SECRET shorter than 32 characters and names every bad variable', async () => {
     const server = start({ TRACKER_DATA_DIR: tempDataDir(), JWT_SECRET: 'short', BCRYPT_ROUNDS: 'many', PORT: '99999' });
     expect(await server.exited()).toBe(1);
