@@ -1,4 +1,4 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { hash } from '@node-rs/bcrypt';
 import pg from 'pg';
@@ -101,6 +101,20 @@ describe.skipIf(onPostgres)('configuration', () => {
     await development.ready();
     expect(development.output()).toContain('SMTP_URL is not set: notification emails are written to this log');
     expect(development.output()).not.toContain('NODE_ENV=production');
+  });
+
+  it.skipIf(!existsSync('/proc/self/cmdline'))('runs node with the memory-lean heap options unless TRACKER_HEAP_FLAGS replaces them', async () => {
+    const nodeOptions = async (env: Record<string, string>) => {
+      const server = start({ TRACKER_DATA_DIR: tempDataDir(), ...env });
+      await server.ready();
+      // scripts/start execs node: the child's pid is the server's.
+      return readFileSync(`/proc/${server.process.pid}/cmdline`, 'utf8').split('\0');
+    };
+    expect(await nodeOptions({})).toEqual(expect.arrayContaining(['--heap-growing-percent=15', '--max-semi-space-size=8']));
+    const replaced = await nodeOptions({ TRACKER_HEAP_FLAGS: '--max-semi-space-size=4' });
+    expect(replaced).toContain('--max-semi-space-size=4');
+    expect(replaced).not.toContain('--heap-growing-percent=15');
+    expect((await nodeOptions({ TRACKER_HEAP_FLAGS: '' })).some((arg) => /heap-growing|semi-space/.test(arg))).toBe(false);
   });
 
   it('refuses a JWT_SECRET shorter than 32 characters and names every bad variable', async () => {

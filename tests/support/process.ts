@@ -10,7 +10,7 @@ export const tempDataDir = (): string => mkdtempSync(join(tmpdir(), 'tracker-tes
 /** The environment a spawned process gets: nothing of the developer's tracker settings. */
 export function cleanEnv(extra: Record<string, string | undefined>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const key of ['DATABASE_URL', 'TRACKER_DATA_DIR', 'JWT_SECRET', 'JWT_EXPIRES_IN', 'BCRYPT_ROUNDS', 'HOST', 'PORT', 'NODE_ENV', 'TEST_DATABASE_URL']) delete env[key];
+  for (const key of ['DATABASE_URL', 'TRACKER_DATA_DIR', 'JWT_SECRET', 'JWT_EXPIRES_IN', 'BCRYPT_ROUNDS', 'HOST', 'PORT', 'NODE_ENV', 'TEST_DATABASE_URL', 'TRACKER_HEAP_FLAGS']) delete env[key];
   for (const [key, value] of Object.entries(extra)) if (value !== undefined) env[key] = value;
   return env;
 }
