@@ -34,6 +34,10 @@ const outfile = join(root, '.build', `${name}.mjs`);
 // is exactly one copy of it.
 const external = [
   '@node-rs/bcrypt',
+  // Apollo hashes every operation's text with it: bundled, it cannot see that it runs in Node
+  // (module.require is missing in the bundle) and falls back to sha.js, SHA-256 in JavaScript
+  // (0.5 % of the server's CPU on the users page); loaded from node_modules it uses node:crypto.
+  '@apollo/utils.createhash',
   '@electric-sql/pglite',
   '@electric-sql/pglite-socket',
   'pg-native',
